@@ -1,0 +1,44 @@
+"""Loads acting-up and secondment periods: time that counts as experience in the role acted in."""
+
+from __future__ import annotations
+
+from loaders.results import Counts
+from loaders.staff import RESOLVE_ROLE_MACRO
+from loaders.upsert import merge_rows
+from loaders.validation import Check, Column, Spec
+
+KINDS = ("acting_up", "secondment")
+
+
+def spec(table: str, context) -> Spec:
+    columns = [
+        Column("staff_id"),
+        Column("role"),
+        Column("start_date", "date"),
+        Column("end_date", "date", not_empty=False, future_allowed=True),
+        Column("kind", "choice", choices=KINDS),
+    ]
+    checks = [
+        Check("staff_id", "unknown staff_id: load the staff file first",
+              f"select source_row, staff_id from {table} where staff_id not in (select staff_id from staff)"),
+        Check("role", "unknown role: give a role_code or the exact role title of a loaded framework",
+              f"select source_row, role from {table} where resolve_role(role) is null"),
+        Check("end_date", "end_date is before start_date",
+              f"select source_row, end_date from {table} where parse_date(end_date) < parse_date(start_date)"),
+    ]
+    return Spec("acting", columns, key=("staff_id", "role", "start_date"), checks=checks)
+
+
+def prepare(con) -> None:
+    con.execute(RESOLVE_ROLE_MACRO)
+
+
+def write(con, table: str, context) -> Counts:
+    return merge_rows(
+        con, "acting",
+        f"""select staff_id, resolve_role(role) as role_code, parse_date(start_date) as start_date,
+                   parse_date(end_date) as end_date, lower(kind) as kind
+            from {table}""",
+        key=["staff_id", "role_code", "start_date"],
+        values=["end_date", "kind"],
+    )

@@ -1,0 +1,154 @@
+"""Runs one load: read the file, validate every row, then write it in one transaction and log it.
+
+Used by the command line, the Data page, the demo generator and the tests, so all of them take
+the same path. A rejected file changes nothing but the one `load_log` row recording the rejection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from loaders import access, acting, evidence, framework, mandatory_courses, staff, training
+from loaders.database import database_path, writing
+from loaders.errors import LoadRejected, Problem
+from loaders.reading import read_into
+from loaders.results import Counts, LoadContext, LoadResult, file_sha256
+from loaders.validation import validate
+from warehouse.build import build_warehouse
+
+KINDS = {
+    "framework": framework,
+    "staff": staff,
+    "evidence": evidence,
+    "training": training,
+    "acting": acting,
+    "mandatory_courses": mandatory_courses,
+    "access": access,
+}
+STAGED = "staged_rows"
+Progress = Callable[[float, str], None]
+
+
+def _quiet(_fraction: float, _message: str) -> None:
+    pass
+
+
+def _stage_and_validate(con, kind: str, path: Path, today: dt.date, progress: Progress) -> tuple[LoadResult, LoadContext]:
+    module = KINDS[kind]
+    result = LoadResult(kind, path.name, file_sha256(path), "valid")
+    context = LoadContext(path.name, path, today)
+    progress(0.1, f"reading {path.name}")
+    contents = read_into(con, path, STAGED)
+    if hasattr(module, "prepare"):
+        module.prepare(con)
+    result.rows = contents.row_count
+    result.notes.extend(contents.notes)
+    progress(0.4, f"checking {contents.row_count} rows of {path.name}")
+    spec = module.spec(STAGED, context)
+    extra = sorted(set(contents.columns) - {column.name for column in spec.columns})
+    if extra:
+        result.notes.append(f"ignored columns: {', '.join(extra)}")
+    problems, total = validate(con, spec, contents, STAGED, path.name, today)
+    if not problems:
+        more, more_total = module.after_validation(con, STAGED, context) if hasattr(module, "after_validation") else ([], 0)
+        problems, total = more, more_total
+    result.problems, result.problem_total = problems, total
+    if problems:
+        result.outcome = "rejected"
+    return result, context
+
+
+def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None, *,
+               today: dt.date | None = None, progress: Progress = _quiet) -> list[LoadResult]:
+    """Validate every file, then write them all in one transaction; raise LoadRejected if any is bad."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    today = today or dt.date.today()
+    paths = [Path(path) for path in paths]
+    if kind == "framework":
+        paths = framework.pair_roles_files(paths)
+    results: list[LoadResult] = []
+    with writing(database_path(db)) as con:
+        con.execute("begin")
+        try:
+            for index, path in enumerate(paths):
+                def step(fraction: float, message: str, index=index) -> None:
+                    progress((index + fraction) / len(paths), message)
+
+                result, context = _stage_and_validate(con, kind, path, today, step)
+                results.append(result)
+                if result.outcome == "rejected":
+                    break
+                step(0.7, f"writing {path.name}")
+                result.counts = KINDS[kind].write(con, STAGED, context)
+                result.notes.extend(context.notes)
+                result.outcome = "loaded" if result.counts.changed else "unchanged"
+        except BaseException:
+            con.execute("rollback")
+            raise
+        rejected = [result for result in results if result.outcome == "rejected"]
+        if rejected:
+            con.execute("rollback")
+            con.execute("begin")
+            results = rejected
+        for result in results:
+            _log(con, result)
+        con.execute("commit")
+    progress(1.0, "done")
+    if rejected:
+        problems = [problem for result in rejected for problem in result.problems]
+        raise LoadRejected(problems, sum(result.problem_total for result in rejected))
+    return results
+
+
+def _log(con, result: LoadResult) -> None:
+    message = "; ".join(result.notes) or None
+    if result.outcome == "rejected":
+        message = "; ".join(str(problem) for problem in result.problems[:20])
+        if result.problem_total > 20:
+            message += f"; ... {result.problem_total} problems in all"
+    con.execute(
+        "insert into load_log (loaded_at, kind, file_name, file_sha256, rows_inserted, rows_updated, "
+        "rows_unchanged, rows_removed, outcome, message) values (current_timestamp, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [result.kind, result.file_name, result.file_sha256, result.counts.inserted, result.counts.updated,
+         result.counts.unchanged, result.counts.removed, result.outcome, message],
+    )
+
+
+@contextlib.contextmanager
+def scratch_copy(db: Path | str | None):
+    """A throw-away copy of the database, for checks that must not write to the live one."""
+    source = database_path(db)
+    with tempfile.TemporaryDirectory(prefix="progression-check-") as folder:
+        copy = Path(folder) / "check.duckdb"
+        if source.exists():
+            shutil.copyfile(source, copy)
+        con = duckdb.connect(str(copy))
+        try:
+            build_warehouse(con)
+            yield con
+        finally:
+            con.close()
+
+
+def check_files(kind: str, paths: list[Path | str], db: Path | str | None = None, *,
+                today: dt.date | None = None, progress: Progress = _quiet) -> list[LoadResult]:
+    """Validate without writing: the same checks as a load, against a copy of the database."""
+    today = today or dt.date.today()
+    paths = [Path(path) for path in paths]
+    if kind == "framework":
+        paths = framework.pair_roles_files(paths)
+    results = []
+    with scratch_copy(db) as con:
+        for index, path in enumerate(paths):
+            result, _context = _stage_and_validate(
+                con, kind, path, today, lambda fraction, message, i=index: progress((i + fraction) / len(paths), message))
+            results.append(result)
+    return results

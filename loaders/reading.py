@@ -1,0 +1,238 @@
+"""Reads a CSV or Excel file into a DuckDB temp table of text columns, one row per data row.
+
+Every value arrives as trimmed text (empty cells as NULL) beside `source_row`, the row number a
+person sees in Excel (the header is row 1), so every later check can name the row. Plain UTF-8
+comma-separated files take DuckDB's fast reader; anything unusual (Windows-1252, UTF-16, semicolons,
+blank lines, ragged rows) takes Python's csv module, which is slower but keeps exact row numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import mmap
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders.errors import Problem, UnreadableFile
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class FileContents:
+    """What was read: the normalised header, the row count, and notes about tolerated oddities."""
+
+    columns: list[str]
+    row_count: int
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def normalise_header(name: str) -> str:
+    """'Staff ID ' -> 'staff_id': headers are matched ignoring case, spaces and a stray BOM."""
+    name = name.replace("\ufeff", "").replace("\u200b", "").strip().lower()
+    # Only letters, digits and underscores survive, so a header can never break out of a quoted identifier.
+    return re.sub(r"[^a-z0-9_]+", "_", name).strip("_")
+
+
+def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileContents:
+    """Read `path` into temp table `table` (columns: source_row, then the file's columns as text)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile(f"{path.name}: file not found ({path})")
+    if path.stat().st_size == 0:
+        raise UnreadableFile(f"{path.name}: the file is empty")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return _read_excel(con, path, table)
+    if path.suffix.lower() in EXCEL_SUFFIXES or path.suffix.lower() == ".xls":
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnreadableFile(
+                f"{path.name}: not a readable Excel workbook (.xls files from Excel 97-2003 are not "
+                "supported: save it as .xlsx or CSV)"
+            )
+        contents = _read_csv(con, path, table)
+        contents.notes.append("the file is named like a workbook but holds text; it was read as CSV")
+        return contents
+    return _read_csv(con, path, table)
+
+
+def _encoding_of(path: Path) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            # Excel's "CSV" on Windows writes the machine's code page, nearly always Windows-1252 here.
+            return "cp1252"
+    return "utf-8"
+
+
+def _has_blank_line(path: Path) -> bool:
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        body = data[:]
+    # A blank line in the middle would shift DuckDB's row numbers; trailing ones are harmless.
+    body = body.rstrip(b"\r\n\t ,;")
+    return b"\n\n" in body or b"\n\r\n" in body
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileContents:
+    encoding = _encoding_of(path)
+    with open(path, encoding=encoding, newline="") as handle:
+        first_line = handle.readline()
+    if not first_line.strip(" \t\r\n,;"):
+        raise UnreadableFile(f"{path.name}: the first row must be the header, but it is blank")
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    header = next(csv.reader([first_line], delimiter=delimiter))
+    notes = []
+    if encoding == "cp1252":
+        notes.append("read as Windows-1252 text (not UTF-8)")
+    if encoding == "utf-16":
+        notes.append("read as UTF-16 text")
+    if delimiter != ",":
+        notes.append(f"columns separated by {delimiter!r}")
+    fast = encoding in ("utf-8", "utf-8-sig") and delimiter == "," and not _has_blank_line(path)
+    if fast:
+        try:
+            return _read_csv_with_duckdb(con, path, table, header, notes)
+        except duckdb.Error:
+            pass  # ragged or oddly quoted rows: the careful reader below names the row
+    return _read_csv_with_python(con, path, table, encoding, delimiter, notes)
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    names = []
+    for position, raw in enumerate(header, start=1):
+        name = normalise_header(raw) or f"unnamed_column_{position}"
+        while name in names:
+            name = f"{name}_{position}"
+        names.append(name)
+    return names
+
+
+def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes: list[str]) -> FileContents:
+    names = _unique_names(header)
+    columns = {f"c{position}": "VARCHAR" for position in range(len(names))}
+    con.execute(
+        "create or replace temp table file_rows as select * from read_csv(?, header = true, "
+        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        "null_padding = true, columns = ?)",
+        [str(path), columns],
+    )
+    _finish(con, table, names, "file_rows.rowid - (select min(rowid) from file_rows) + 2")
+    return _contents(con, path, table, names, notes)
+
+
+def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter: str, notes: list[str]) -> FileContents:
+    problems = []
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise UnreadableFile(f"{path.name}: the file is empty") from None
+        names = _unique_names(header)
+        rows: list[list[str]] = []
+        source_rows: list[int] = []
+        row_number = 1
+        try:
+            for record in reader:
+                row_number += 1
+                if not any(value.strip() for value in record):
+                    continue
+                if len(record) > len(names):
+                    extra = record[len(names):]
+                    if any(value.strip() for value in extra):
+                        problems.append(Problem(path.name, row_number, None, None,
+                                                f"row has {len(record)} values but the header has {len(names)} columns"))
+                    record = record[: len(names)]
+                rows.append(record + [""] * (len(names) - len(record)))
+                source_rows.append(row_number)
+        except csv.Error as error:
+            raise UnreadableFile(f"{path.name}: row {row_number + 1}: not valid CSV ({error})") from None
+    frame = pd.DataFrame(rows, columns=[f"c{position}" for position in range(len(names))], dtype=object)
+    frame.insert(0, "source_row_number", source_rows)
+    con.register("file_frame", frame)
+    con.execute("create or replace temp table file_rows as select * from file_frame")
+    con.unregister("file_frame")
+    _finish(con, table, names, "source_row_number")
+    contents = _contents(con, path, table, names, notes)
+    contents.problems.extend(problems)
+    return contents
+
+
+def _excel_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        stamp = pd.Timestamp(value)
+        if stamp == stamp.normalize():
+            return stamp.date().isoformat()
+        return stamp.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_excel(con, path: Path, table: str) -> FileContents:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise UnreadableFile(f"{path.name}: not a readable Excel workbook ({error})") from None
+    except Exception as error:  # openpyxl raises many types for damaged workbooks
+        raise UnreadableFile(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
+    if frame.empty:
+        raise UnreadableFile(f"{path.name}: the first sheet is empty")
+    header = ["" if _excel_text(value) is None else _excel_text(value) for value in frame.iloc[0]]
+    names = _unique_names(header)
+    body = frame.iloc[1:].map(_excel_text)
+    body.columns = [f"c{position}" for position in range(len(names))]
+    body.insert(0, "source_row_number", [index + 1 for index in frame.index[1:]])
+    con.register("file_frame", body)
+    con.execute("create or replace temp table file_rows as select * from file_frame")
+    con.unregister("file_frame")
+    _finish(con, table, names, "source_row_number")
+    return _contents(con, path, table, names, [])
+
+
+def _finish(con, table: str, names: list[str], row_expression: str) -> None:
+    selected = ", ".join(
+        f"nullif(trim(c{position}::varchar), '') as \"{name}\"" for position, name in enumerate(names)
+    )
+    not_blank = " or ".join(f"nullif(trim(c{position}::varchar), '') is not null" for position in range(len(names)))
+    con.execute(
+        f"create or replace temp table {table} as select {row_expression} as source_row, {selected} "
+        f"from file_rows where {not_blank} order by source_row"
+    )
+    con.execute("drop table file_rows")
+
+
+def _contents(con, path: Path, table: str, names: list[str], notes: list[str]) -> FileContents:
+    problems = []
+    kept = []
+    for name in names:
+        if name.startswith("unnamed_column_"):
+            used = con.execute(f'select count("{name}") from {table}').fetchone()[0]
+            if used:
+                problems.append(Problem(path.name, 1, name, None, "this column has values but no header"))
+            else:
+                con.execute(f'alter table {table} drop column "{name}"')
+                continue
+        kept.append(name)
+    row_count = con.execute(f"select count(*) from {table}").fetchone()[0]
+    return FileContents(kept, row_count, notes, problems)

@@ -1,0 +1,40 @@
+"""Loads mandatory (and other) training records, keyed by (staff_id, course, completed_on).
+
+A course matching a mandatory course ignoring case is stored with the mandatory course's spelling,
+so "gdpr and data protection" counts towards "GDPR and data protection".
+"""
+
+from __future__ import annotations
+
+from loaders.results import Counts
+from loaders.upsert import merge_rows
+from loaders.validation import Check, Column, Spec
+
+
+def spec(table: str, context) -> Spec:
+    columns = [
+        Column("staff_id"),
+        Column("course"),
+        Column("completed_on", "date"),
+        Column("expires_on", "date", not_empty=False, future_allowed=True),
+    ]
+    checks = [
+        Check("staff_id", "unknown staff_id: load the staff file first",
+              f"select source_row, staff_id from {table} where staff_id not in (select staff_id from staff)"),
+        Check("expires_on", "expires before it was completed",
+              f"select source_row, expires_on from {table} where parse_date(expires_on) < parse_date(completed_on)"),
+    ]
+    return Spec("training", columns, key=("staff_id", "course", "completed_on"), checks=checks)
+
+
+def write(con, table: str, context) -> Counts:
+    return merge_rows(
+        con, "training",
+        f"""select staff_id,
+                   coalesce((select min(course) from mandatory_courses
+                             where lower(mandatory_courses.course) = lower({table}.course)), course) as course,
+                   parse_date(completed_on) as completed_on, parse_date(expires_on) as expires_on
+            from {table}""",
+        key=["staff_id", "course", "completed_on"],
+        values=["expires_on"],
+    )

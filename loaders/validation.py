@@ -1,0 +1,172 @@
+"""The one validation path every loader shares: column specs checked set-wise in SQL.
+
+A loader declares its columns (`Column`) and its own rules (`Check`: a query returning the
+offending rows); `validate()` runs them all over the staged file and returns every problem found,
+capped for display but counted in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from loaders.errors import Problem
+from loaders.reading import FileContents
+
+EARLIEST_DATE = dt.date(1950, 1, 1)
+PROBLEMS_SHOWN = 200
+
+# ISO or UK dates only: anything else (US order, Excel serial numbers, words) is refused, not guessed.
+PARSE_DATE_MACRO = r"""
+create or replace temp macro parse_date(value) as case
+    when regexp_full_match(value, '\d{4}-\d{2}-\d{2}') then try_strptime(value, '%Y-%m-%d')::date
+    when regexp_full_match(value, '\d{1,2}/\d{1,2}/\d{4}') then try_strptime(value, '%d/%m/%Y')::date
+end
+"""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column: its name, type and whether each row must fill it."""
+
+    name: str
+    kind: str = "text"  # text | date | integer | choice
+    required: bool = True  # the header must have it
+    not_empty: bool = True  # every row must give a value
+    choices: tuple[str, ...] = ()
+    future_allowed: bool = False
+    minimum: int | None = None
+
+    def sql_value(self) -> str:
+        """The expression that turns the staged text into the stored type."""
+        quoted = f'"{self.name}"'
+        if self.kind == "date":
+            return f"parse_date({quoted})"
+        if self.kind == "integer":
+            return f"try_cast({quoted} as integer)"
+        if self.kind == "choice":
+            return f"lower({quoted})"
+        return quoted
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule of one loader: `sql` selects `source_row, value` of every row that breaks it."""
+
+    column: str | None
+    rule: str
+    sql: str
+    parameters: tuple = ()
+
+
+@dataclass
+class Spec:
+    kind: str
+    columns: list[Column]
+    key: tuple[str, ...] = ()
+    checks: list[Check] = field(default_factory=list)
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+def header_problems(spec: Spec, contents: FileContents, file_name: str) -> list[Problem]:
+    present = set(contents.columns)
+    problems = []
+    for column in spec.columns:
+        if column.required and column.name not in present:
+            problems.append(
+                Problem(file_name, 1, column.name, None,
+                        f"required column is missing; the header has: {', '.join(contents.columns) or 'nothing'}")
+            )
+    return problems
+
+
+def add_missing_optional_columns(con: duckdb.DuckDBPyConnection, spec: Spec, contents: FileContents, table: str) -> None:
+    for column in spec.columns:
+        if column.name not in contents.columns:
+            con.execute(f'alter table {table} add column "{column.name}" varchar')
+            contents.columns.append(column.name)
+
+
+def column_checks(spec: Spec, table: str, today: dt.date) -> list[Check]:
+    checks = []
+    for column in spec.columns:
+        quoted = f'"{column.name}"'
+        if column.not_empty:
+            checks.append(Check(column.name, "a value is required",
+                                f"select source_row, null from {table} where {quoted} is null"))
+        if column.kind == "date":
+            checks.append(Check(column.name, "not a date: write YYYY-MM-DD or DD/MM/YYYY",
+                                f"select source_row, {quoted} from {table} "
+                                f"where {quoted} is not null and parse_date({quoted}) is null"))
+            checks.append(Check(column.name, "date before 1950",
+                                f"select source_row, {quoted} from {table} where parse_date({quoted}) < ?",
+                                (EARLIEST_DATE,)))
+            if not column.future_allowed:
+                checks.append(Check(column.name, f"date in the future (today is {today.isoformat()})",
+                                    f"select source_row, {quoted} from {table} where parse_date({quoted}) > ?",
+                                    (today,)))
+        elif column.kind == "integer":
+            checks.append(Check(column.name, "not a whole number",
+                                f"select source_row, {quoted} from {table} "
+                                f"where {quoted} is not null and try_cast({quoted} as integer) is null"))
+            if column.minimum is not None:
+                checks.append(Check(column.name, f"must be at least {column.minimum}",
+                                    f"select source_row, {quoted} from {table} "
+                                    f"where try_cast({quoted} as integer) < ?", (column.minimum,)))
+        elif column.kind == "choice":
+            checks.append(Check(column.name, f"must be one of: {', '.join(column.choices)}",
+                                f"select source_row, {quoted} from {table} "
+                                f"where {quoted} is not null and lower({quoted}) not in (select unnest(?))",
+                                (list(column.choices),)))
+    if spec.key:
+        key_columns = ", ".join(f'"{name}"' for name in spec.key)
+        key_text = " || ' / ' || ".join(f'coalesce("{name}"::varchar, \'\')' for name in spec.key)
+        checks.append(Check(
+            spec.key[-1] if len(spec.key) == 1 else ", ".join(spec.key),
+            "duplicate key: the same " + " + ".join(spec.key) + " appears on an earlier row",
+            f"select source_row, {key_text} from (select source_row, {key_columns}, "
+            f"row_number() over (partition by {', '.join(_key_value(spec, name) for name in spec.key)} "
+            f"order by source_row) as occurrence from {table}) where occurrence > 1",
+        ))
+    return checks
+
+
+def _key_value(spec: Spec, name: str) -> str:
+    column = spec.column(name)
+    return column.sql_value() if column.kind in ("date", "choice") else f'"{name}"'
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], file_name: str) -> tuple[list[Problem], int]:
+    """Run every check; return up to PROBLEMS_SHOWN problems (in row order) and the full count."""
+    problems: list[Problem] = []
+    total = 0
+    for check in checks:
+        count = con.execute(f"select count(*) from ({check.sql})", list(check.parameters)).fetchone()[0]
+        if not count:
+            continue
+        total += count
+        rows = con.execute(f"{check.sql} order by 1 limit {PROBLEMS_SHOWN}", list(check.parameters)).fetchall()
+        problems.extend(
+            Problem(file_name, row, check.column, None if value is None else str(value), check.rule)
+            for row, value in rows
+        )
+    problems.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
+    return problems[:PROBLEMS_SHOWN], total
+
+
+def validate(con: duckdb.DuckDBPyConnection, spec: Spec, contents: FileContents, table: str,
+             file_name: str, today: dt.date) -> tuple[list[Problem], int]:
+    """All problems of one staged file: header, then the generic column rules, then the loader's own."""
+    con.execute(PARSE_DATE_MACRO)
+    problems = list(contents.problems) + header_problems(spec, contents, file_name)
+    if any(problem.row == 1 for problem in problems):
+        return problems, len(problems)  # without the right columns no row can be checked
+    add_missing_optional_columns(con, spec, contents, table)
+    if contents.row_count == 0:
+        return [Problem(file_name, None, None, None, "the file has a header but no data rows")], 1
+    found, total = run_checks(con, column_checks(spec, table, today) + spec.checks, file_name)
+    return (problems + found)[:PROBLEMS_SHOWN], total + len(problems)
