@@ -1,0 +1,43 @@
+-- grain: one row per as-of date and person in post on it
+-- purpose: who counts on each date (level_start_date <= d, not yet left), with role, range and target level
+create or replace macro int_staff_in_post_on(as_of_dates) as table
+with
+dates as (
+    select distinct unnest(as_of_dates)::date as as_of_date
+),
+
+staff as (
+    select * from stg_staff
+),
+
+roles as (
+    select * from stg_roles
+),
+
+levels as (
+    select * from stg_levels
+)
+
+select
+    dates.as_of_date,
+    staff.staff_id,
+    staff.name,
+    staff.team,
+    staff.line_manager_id,
+    staff.role_code,
+    roles.role_title,
+    roles.framework,
+    roles.range,
+    staff.level,
+    levels.level_order,
+    levels.next_level as target_level,
+    levels.is_top_level,
+    staff.level_start_date,
+from dates
+join staff
+    on staff.level_start_date <= dates.as_of_date
+    and (staff.left_on is null or staff.left_on > dates.as_of_date)
+join roles using (role_code)
+join levels
+    on levels.role_code = staff.role_code
+    and levels.level = staff.level

@@ -1,0 +1,30 @@
+-- grain: one row per team and requirement that holds at least one person back on d
+-- purpose: which criteria block most people, and which are the only thing left (the quickest wins)
+create or replace macro blockers_on(d) as table
+with
+gaps as (
+    select * from gaps_on(d)
+),
+
+missing_per_person as (
+    select staff_id, count(*) as requirements_missing from gaps group by staff_id
+)
+
+select
+    gaps.team,
+    gaps.role_code,
+    gaps.target_level,
+    gaps.requirement_id,
+    gaps.category,
+    gaps.criterion,
+    count(*) as people_blocked,
+    count(*) filter (where missing_per_person.requirements_missing = 1) as only_blocker,
+    count(*) filter (where gaps.reason = 'tenure') as reason_tenure,
+    count(*) filter (where gaps.reason = 'training') as reason_training,
+    count(*) filter (where gaps.reason = 'awaiting_signoff') as reason_awaiting_signoff,
+    count(*) filter (where gaps.reason = 'expired') as reason_expired,
+    count(*) filter (where gaps.reason = 'rejected') as reason_rejected,
+    count(*) filter (where gaps.reason = 'no_evidence') as reason_no_evidence,
+from gaps
+join missing_per_person using (staff_id)
+group by gaps.team, gaps.role_code, gaps.target_level, gaps.requirement_id, gaps.category, gaps.criterion
