@@ -17,9 +17,9 @@ import duckdb
 
 from loaders import access, acting, evidence, framework, mandatory_courses, staff, training
 from loaders.database import database_path, writing
-from loaders.errors import LoadRejected, Problem
+from loaders.errors import LoadRejected
 from loaders.reading import read_into
-from loaders.results import Counts, LoadContext, LoadResult, file_sha256
+from loaders.results import LoadContext, LoadResult, file_sha256
 from loaders.validation import validate
 from warehouse.build import build_warehouse
 

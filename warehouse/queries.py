@@ -1,0 +1,491 @@
+"""The questions pages ask, one small named function each, always scoped to the viewer.
+
+Every function takes a `Viewer` and applies the `visible_staff` macro in SQL, so page code cannot ask
+for unscoped personal data. User input arrives only as query parameters, never in the SQL text.
+The rules themselves live in the warehouse's SQL files; these functions filter, group and sort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+STATUSES = ("ready", "ready_on", "not_ready", "top_of_role")
+REASONS = ("tenure", "training", "awaiting_signoff", "expired", "rejected", "no_evidence")
+ACCESS_ROLES = ("admin", "senior", "manager", "staff")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: their access role and, for managers and staff, their own staff_id."""
+
+    email: str | None
+    access_role: str | None  # admin | senior | manager | staff | None (matches nobody)
+    staff_id: str | None = None
+
+    @property
+    def can_load(self) -> bool:
+        return self.access_role == "admin"
+
+    @property
+    def sees_anyone(self) -> bool:
+        return self.access_role in ACCESS_ROLES
+
+
+NOBODY = Viewer(None, None, None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices: as-of date, framework, teams and ranges (empty means all)."""
+
+    as_of: dt.date
+    framework: str | None = None
+    teams: tuple[str, ...] = field(default_factory=tuple)
+    ranges: tuple[int, ...] = field(default_factory=tuple)
+
+
+def _parameters(viewer: Viewer, filters: Filters | None = None, **extra) -> dict:
+    parameters = {"viewer_role": viewer.access_role, "viewer_staff_id": viewer.staff_id}
+    if filters is not None:
+        parameters.update(
+            as_of=filters.as_of,
+            framework=filters.framework,
+            teams=list(filters.teams),
+            ranges=[int(value) for value in filters.ranges],
+        )
+    parameters.update(extra)
+    return parameters
+
+
+# Every personal-data query starts from these: rows of people the viewer may see, matching the filters.
+SCOPED_READINESS = """
+    scoped_readiness as (
+        select readiness.*
+        from readiness_on($as_of) as readiness
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where ($framework is null or readiness.framework = $framework)
+          and (len($teams) = 0 or list_contains($teams, readiness.team))
+          and (len($ranges) = 0 or list_contains($ranges, readiness.range))
+    )
+"""
+
+SCOPED_GAPS = """
+    scoped_gaps as (
+        select gaps.*
+        from gaps_on($as_of) as gaps
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where ($framework is null or gaps.framework = $framework)
+          and (len($teams) = 0 or list_contains($teams, gaps.team))
+          and (len($ranges) = 0 or list_contains($ranges, gaps.range))
+    )
+"""
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict) -> pd.DataFrame:
+    # One cursor per query: a shared connection is not safe across Streamlit's threads.
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, parameters).df()
+    finally:
+        cursor.close()
+
+
+def _used(sql: str, parameters: dict) -> dict:
+    # DuckDB refuses named parameters the statement does not use.
+    return {name: value for name, value in parameters.items() if f"${name}" in sql}
+
+
+def query(con, sql: str, parameters: dict) -> pd.DataFrame:
+    return _frame(con, sql, _used(sql, parameters))
+
+
+def viewer_for_email(con, email: str | None) -> Viewer:
+    """Resolve a signed-in email to a Viewer; an email matching nobody gets no access at all."""
+    if not email:
+        return NOBODY
+    frame = query(con, "select * from viewer_access($email)", {"email": email})
+    if frame.empty:
+        return Viewer(email, None, None)
+    row = frame.iloc[0]
+    staff_id = row["staff_id"] if isinstance(row["staff_id"], str) else None
+    return Viewer(email, row["access_role"], staff_id)
+
+
+def filter_options(con, viewer: Viewer, framework: str | None = None) -> dict[str, list]:
+    """Frameworks, teams and ranges the viewer can choose from (only those inside their scope)."""
+    sql = """
+        select distinct roles.framework, staff.team, roles.range
+        from stg_staff as staff
+        join stg_roles as roles using (role_code)
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where staff.left_on is null
+    """
+    frame = query(con, sql, _parameters(viewer))
+    frameworks = sorted(frame["framework"].unique().tolist())
+    if framework:
+        frame = frame[frame["framework"] == framework]
+    return {
+        "frameworks": frameworks,
+        "teams": sorted(frame["team"].unique().tolist()),
+        "ranges": sorted(int(value) for value in frame["range"].unique()),
+    }
+
+
+def headline(con, viewer: Viewer, filters: Filters) -> dict[str, int]:
+    """The Overview's headline figures."""
+    sql = f"""
+        with {SCOPED_READINESS},
+        awaiting as (
+            select count(*) as evidence_awaiting_signoff
+            from stg_evidence as evidence
+            join scoped_readiness using (staff_id)
+            where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
+        )
+        select
+            count(*) as staff_in_post,
+            count(*) filter (where status = 'ready') as ready_now,
+            count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 3 month)::date)
+                as ready_within_3_months,
+            count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 6 month)::date)
+                as ready_within_6_months,
+            count(*) filter (where status = 'not_ready') as not_ready,
+            count(*) filter (where status = 'top_of_role') as top_of_role,
+            any_value(awaiting.evidence_awaiting_signoff) as evidence_awaiting_signoff,
+            count(*) filter (where not training_ok) as expired_mandatory_training,
+        from scoped_readiness, awaiting
+    """
+    row = query(con, sql, _parameters(viewer, filters)).iloc[0]
+    return {name: int(0 if pd.isna(value) else value) for name, value in row.items()}
+
+
+def status_counts(con, viewer: Viewer, filters: Filters, by: str) -> pd.DataFrame:
+    """People per readiness status, by team or by range."""
+    if by not in ("team", "range", "role_title"):
+        raise ValueError(f"cannot group by {by!r}")
+    sql = f"""
+        with {SCOPED_READINESS}
+        select {by}, status, count(*) as people
+        from scoped_readiness
+        group by {by}, status
+        order by {by}, status
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def readiness_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> pd.DataFrame:
+    """People per status at each month-end of the last `months` months (reconstructed; see docs/rules.md)."""
+    sql = """
+        select history.month_end, history.status, count(*) as people
+        from readiness_history(($as_of - to_months($months))::date, $as_of) as history
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where ($framework is null or history.framework = $framework)
+          and (len($teams) = 0 or list_contains($teams, history.team))
+          and (len($ranges) = 0 or list_contains($ranges, history.range))
+        group by history.month_end, history.status
+        order by history.month_end, history.status
+    """
+    return query(con, sql, _parameters(viewer, filters, months=months))
+
+
+def blockers(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] = (),
+             reasons: tuple[str, ...] = (), limit: int | None = None) -> pd.DataFrame:
+    """Requirements ranked by people blocked, with 'only blocker' counts and a count per reason."""
+    reason_columns = ",\n".join(
+        f"count(*) filter (where reason = '{reason}') as reason_{reason}" for reason in REASONS)
+    sql = f"""
+        with {SCOPED_GAPS},
+        missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id),
+        chosen as (
+            select scoped_gaps.*, missing.requirements_missing
+            from scoped_gaps join missing using (staff_id)
+            where (len($categories) = 0 or list_contains($categories, category))
+              and (len($reasons) = 0 or list_contains($reasons, reason))
+        )
+        select
+            requirement_id, role_code, target_level, category, criterion,
+            count(*) as people_blocked,
+            count(*) filter (where requirements_missing = 1) as only_blocker,
+            {reason_columns}
+        from chosen
+        group by requirement_id, role_code, target_level, category, criterion
+        order by people_blocked desc, only_blocker desc, requirement_id
+        limit $limit
+    """
+    return query(con, sql, _parameters(viewer, filters, categories=list(categories), reasons=list(reasons),
+                                       limit=limit if limit is not None else 1_000_000))
+
+
+def blocked_people(con, viewer: Viewer, filters: Filters, requirement_id: str) -> pd.DataFrame:
+    """Who one requirement holds back, why, and whether it is the last thing they need."""
+    sql = f"""
+        with {SCOPED_GAPS}, {SCOPED_READINESS}
+        select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, scoped_readiness.role_title,
+               scoped_readiness.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
+               scoped_readiness.requirements_missing = 1 as is_only_blocker
+        from scoped_gaps
+        join scoped_readiness using (staff_id)
+        where scoped_gaps.requirement_id = $requirement_id
+        order by is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
+    """
+    return query(con, sql, _parameters(viewer, filters, requirement_id=requirement_id))
+
+
+def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """Every member in the filters with their readiness, for the Team page's table."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select staff_id, name, team, role_title, level, target_level, requirements_met, requirements_total,
+               case when requirements_total > 0 then requirements_met / requirements_total end as progress,
+               status, ready_date, awaiting_signoff, training_ok, tenure_months, line_manager_id
+        from scoped_readiness
+        order by team, name
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def team_heatmap(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """One cell per member and requirement of their target level: met, or the reason it is not."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select scoped_readiness.name, scoped_readiness.staff_id, requirements.requirement_id,
+               requirements.category, requirements.criterion,
+               coalesce(requirements.reason, 'met') as state, requirements.due_date
+        from requirement_status_on($as_of) as requirements
+        join scoped_readiness using (staff_id)
+        order by scoped_readiness.name, requirements.requirement_id
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def awaiting_signoff(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """Evidence submitted and not yet signed off, oldest first."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select evidence.evidence_date, scoped_readiness.name, scoped_readiness.team, evidence.criterion_id,
+               criteria.criterion, evidence.evidence_ref, evidence.staff_id
+        from stg_evidence as evidence
+        join scoped_readiness using (staff_id)
+        left join stg_criteria as criteria using (criterion_id)
+        where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
+        order by evidence.evidence_date, scoped_readiness.name
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> pd.DataFrame:
+    """Mandatory training that expires within `days` of the as-of date (and has no later renewal)."""
+    sql = f"""
+        with {SCOPED_READINESS},
+        latest as (
+            select staff_id, course, max(completed_on) as completed_on, arg_max(expires_on, completed_on) as expires_on
+            from stg_training
+            where is_mandatory and completed_on <= $as_of
+            group by staff_id, course
+        )
+        select latest.expires_on, scoped_readiness.name, scoped_readiness.team, latest.course, latest.staff_id
+        from latest join scoped_readiness using (staff_id)
+        where latest.expires_on > $as_of and latest.expires_on <= ($as_of + to_days($days))::date
+        order by latest.expires_on, scoped_readiness.name
+    """
+    return query(con, sql, _parameters(viewer, filters, days=days))
+
+
+def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
+    """Requirements met today whose only current evidence passes two years within `days`."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select requirements.evidence_expires_date, scoped_readiness.name, scoped_readiness.team,
+               requirements.requirement_id, requirements.criterion, requirements.staff_id
+        from requirement_status_on($as_of) as requirements
+        join scoped_readiness using (staff_id)
+        where requirements.is_met and not requirements.is_time_based
+          and requirements.evidence_expires_date <= ($as_of + to_days($days))::date
+        order by requirements.evidence_expires_date, scoped_readiness.name
+    """
+    return query(con, sql, _parameters(viewer, filters, days=days))
+
+
+def tenure_completing(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
+    """People whose minimum time at level completes within `days`."""
+    sql = f"""
+        with {SCOPED_GAPS}
+        select due_date as tenure_date, name, team, requirement_id, criterion, staff_id
+        from scoped_gaps
+        where reason = 'tenure' and due_date <= ($as_of + to_days($days))::date
+        order by due_date, name
+    """
+    return query(con, sql, _parameters(viewer, filters, days=days))
+
+
+def people(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """The people the viewer may open on the Person page."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select staff_id, name, team, role_title, level from scoped_readiness order by name
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def person(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> dict | None:
+    """One person's readiness, or None if they are not in post or not in the viewer's scope."""
+    sql = """
+        select readiness.*, staff.email
+        from readiness_on($as_of) as readiness
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        join stg_staff as staff using (staff_id)
+        where readiness.staff_id = $staff_id
+    """
+    frame = query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def person_requirements(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.DataFrame:
+    """Every requirement of the person's target level with its status, evidence date, reason and expiry."""
+    sql = """
+        select requirements.category, requirements.requirement_id, requirements.criterion,
+               case when requirements.is_met then 'met' else 'not met' end as status,
+               requirements.reason, requirements.evidence_date, requirements.evidence_expires_date,
+               requirements.due_date, requirements.is_time_based
+        from requirement_status_on($as_of) as requirements
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        join (select distinct requirement_id, category_order, number from int_requirement_members
+              where criterion_id = requirement_id) as members using (requirement_id)
+        where requirements.staff_id = $staff_id
+        order by members.category_order, members.number
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
+
+
+def person_timeline(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.DataFrame:
+    """Dated events for the Person page: level start, acting periods, evidence, projected ready date."""
+    sql = """
+        with
+        visible as (
+            select staff_id from visible_staff($viewer_role, $viewer_staff_id) where staff_id = $staff_id
+        ),
+        readiness as (select * from readiness_on($as_of) where staff_id in (select staff_id from visible))
+        select 'Level start' as event, level_start_date as start_date, null::date as end_date,
+               'Reached level ' || level as detail
+        from readiness
+        union all
+        select case kind when 'acting_up' then 'Acting up' else 'Secondment' end, start_date,
+               coalesce(end_date, $as_of), 'In role ' || role_code
+        from stg_acting
+        where staff_id in (select staff_id from visible) and start_date <= $as_of
+        union all
+        select 'Evidence ' || status, evidence_date, null, criterion_id
+        from stg_evidence
+        where staff_id in (select staff_id from visible) and evidence_date <= $as_of
+        union all
+        select 'Projected ready date', ready_date, null, 'Ready for level ' || target_level
+        from readiness where ready_date is not null
+        order by 2
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
+
+
+def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """Per role: incumbents and the bench, counted over the viewer's scope and filters."""
+    sql = f"""
+        with {SCOPED_READINESS},
+        candidates as (
+            select succession.*
+            from succession_on($as_of) as succession
+            join scoped_readiness using (staff_id)
+        ),
+        bench as (
+            select role_code,
+                   count(*) filter (where bench = 'ready_now') as ready_now,
+                   count(*) filter (where bench = 'ready_1_2_years') as ready_1_2_years,
+                   count(*) filter (where bench = 'longer_term') as longer_term
+            from candidates group by role_code
+        ),
+        incumbents as (select role_code, count(*) as incumbents from scoped_readiness group by role_code)
+        select roles.role_code, roles.role_title, roles.framework, roles.range,
+               coalesce(incumbents.incumbents, 0) as incumbents,
+               coalesce(bench.ready_now, 0) as ready_now,
+               coalesce(bench.ready_1_2_years, 0) as ready_1_2_years,
+               coalesce(bench.longer_term, 0) as longer_term,
+               coalesce(bench.ready_now, 0) = 0 as is_at_risk
+        from stg_roles as roles
+        left join incumbents using (role_code)
+        left join bench using (role_code)
+        where ($framework is null or roles.framework = $framework)
+        order by roles.framework, roles.range, roles.role_order
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> pd.DataFrame:
+    """Candidates per role with their coverage of its entry requirements."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select succession.role_code, succession.role_title, succession.staff_id, succession.name,
+               succession.team, succession.current_role_title, succession.current_range, succession.current_level,
+               succession.readiness_status, succession.entry_requirements_met, succession.entry_requirements_total,
+               case when succession.entry_requirements_total > 0
+                    then succession.entry_requirements_met / succession.entry_requirements_total end as coverage,
+               succession.bench
+        from succession_on($as_of) as succession
+        join scoped_readiness using (staff_id)
+        where ($role_code is null or succession.role_code = $role_code)
+        order by succession.role_code,
+                 case succession.bench when 'ready_now' then 1 when 'ready_1_2_years' then 2 else 3 end,
+                 coverage desc nulls last, succession.name
+    """
+    return query(con, sql, _parameters(viewer, filters, role_code=role_code))
+
+
+def frameworks(con) -> pd.DataFrame:
+    """Loaded frameworks (not personal data: no scope needed)."""
+    return query(con, "select framework, source_file, loaded_at from frameworks order by framework", {})
+
+
+def framework_roles(con, framework: str | None = None) -> pd.DataFrame:
+    sql = """
+        select role_code, framework, role_title, range, duties, fed_by_role_codes
+        from stg_roles where ($framework is null or framework = $framework)
+        order by framework, range, role_order
+    """
+    return query(con, sql, {"framework": framework})
+
+
+def framework_criteria(con, role_code: str, search: str = "") -> pd.DataFrame:
+    """A role's criteria by level and category, optionally only those containing `search` (any case)."""
+    sql = """
+        select levels.level, levels.level_name, levels.level_order, criteria.category, criteria.number,
+               criteria.criterion_id, criteria.criterion, criteria.min_months, criteria.any_of
+        from stg_criteria as criteria
+        join stg_levels as levels using (role_code, level)
+        where criteria.role_code = $role_code
+          and ($search = '' or contains(lower(criteria.criterion), lower($search))
+               or contains(lower(criteria.criterion_id), lower($search)))
+        order by levels.level_order, criteria.category_order, criteria.number
+    """
+    return query(con, sql, {"role_code": role_code, "search": search or ""})
+
+
+def load_log(con, viewer: Viewer, limit: int = 200) -> pd.DataFrame:
+    """The load log, newest first (admins only: it names files and outcomes)."""
+    if not viewer.can_load:
+        return pd.DataFrame()
+    sql = """
+        select loaded_at, kind, file_name, outcome, rows_inserted, rows_updated, rows_unchanged, rows_removed,
+               message, file_sha256
+        from load_log order by load_id desc limit $limit
+    """
+    return query(con, sql, {"limit": limit})
+
+
+def is_demo_database(con) -> bool:
+    """True while every staff-data load came from the demo generator (real data switches 'view as' off)."""
+    sql = """
+        select count(*) filter (where kind in ('staff', 'evidence', 'training', 'acting')
+                                and outcome <> 'rejected' and not starts_with(file_name, 'demo-'))
+        from load_log
+    """
+    return int(query(con, sql, {}).iloc[0, 0]) == 0
