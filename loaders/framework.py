@@ -179,32 +179,54 @@ def write(con, table: str, context):
     if orphaned:
         context.notes.append(f"{orphaned} evidence rows refer to criteria no longer in the framework; they are kept "
                              "but count towards nothing")
+    con.execute(f"""
+        create or replace temp table new_roles as
+        select
+            role_code, ? as framework, any_value(role_title order by source_row) as role_title,
+            any_value(try_cast(range as integer) order by source_row) as range,
+            any_value(staged_roles.duties) as duties,
+            any_value(list_filter(list_transform(string_split(staged_roles.fed_by, ';'), lambda code: trim(code)),
+                                  lambda code: code <> '')) as fed_by,
+            row_number() over (order by min(source_row)) as role_order
+        from {table} left join staged_roles using (role_code)
+        group by role_code
+    """, [name])
+    con.execute(f"""
+        create or replace temp table new_levels as
+        select role_code, level, any_value(level_name order by source_row) as level_name,
+            row_number() over (partition by role_code order by min(try_cast(level_order as integer)), min(source_row))
+                as level_order
+        from {table}
+        group by role_code, level
+    """)
+    if not counts.changed and _same_as_loaded(con, name):
+        return counts
     con.execute("delete from criteria where role_code in (select role_code from roles where framework = ?)", [name])
     con.execute("delete from levels where role_code in (select role_code from roles where framework = ?)", [name])
     con.execute("delete from roles where framework = ?", [name])
     con.execute("delete from frameworks where framework = ?", [name])
     con.execute("insert into frameworks values (?, ?, ?, current_timestamp)",
                 [name, context.file_name, file_sha256(context.path)])
-    con.execute(f"""
-        insert into roles
-        select
-            role_code, ?, any_value(role_title order by source_row), any_value(try_cast(range as integer) order by source_row),
-            any_value(staged_roles.duties),
-            any_value(list_filter(list_transform(string_split(staged_roles.fed_by, ';'), lambda code: trim(code)), lambda code: code <> '')),
-            row_number() over (order by min(source_row))
-        from {table} left join staged_roles using (role_code)
-        group by role_code
-    """, [name])
-    con.execute(f"""
-        insert into levels
-        select role_code, level, any_value(level_name order by source_row),
-            row_number() over (partition by role_code order by min(try_cast(level_order as integer)), min(source_row))
-        from {table}
-        group by role_code, level
-    """)
+    con.execute("insert into roles select * from new_roles")
+    con.execute("insert into levels select * from new_levels")
     con.execute("""
         insert into criteria
         select criterion_id, role_code, level, category, number, criterion, min_months, any_of
         from new_criteria order by source_row
     """)
     return counts
+
+
+def _same_as_loaded(con, name: str) -> bool:
+    """True when roles and levels match what is loaded (criteria were compared already)."""
+    differences = con.execute("""
+        select
+            (select count(*) from (select * from new_roles except select * from roles where framework = $name))
+          + (select count(*) from (select * from roles where framework = $name except select * from new_roles))
+          + (select count(*) from (select * from new_levels except
+                select * from levels where role_code in (select role_code from roles where framework = $name)))
+          + (select count(*) from (select * from levels where role_code in
+                (select role_code from roles where framework = $name) except select * from new_levels))
+    """, {"name": name}).fetchone()[0]
+    return differences == 0
+

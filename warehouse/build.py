@@ -5,6 +5,7 @@ One entry point, `build_warehouse(con)`, used by the loaders, the app and the te
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -70,10 +71,24 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             raise RuntimeError(f"{path.relative_to(WAREHOUSE_DIR)}: {error}") from error
 
 
+def views_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in model_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a database to the current schema and recreate every view and macro."""
+    """Bring a database to the current schema and (re)create every view and macro that changed."""
     migrate(con)
+    fingerprint = views_fingerprint()
+    stored = con.execute("select max(sha256) from views_fingerprint").fetchone()[0]
+    if stored == fingerprint:
+        return
     create_views(con)
+    con.execute("delete from views_fingerprint")
+    con.execute("insert into views_fingerprint values (?, current_timestamp)", [fingerprint])
 
 
 def latest_version() -> int:
