@@ -1,0 +1,113 @@
+"""Invariants of the readiness rules, checked on generated workforces with hypothesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import TinyWarehouse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+D = dt.date(2025, 6, 1)
+EVIDENCE_CRITERIA = ["OFF.B.K1", "OFF.B.S1", "OFF.B.S2", "OFF.C.K1", "MGR.B.K1", "OFF.A.K1"]
+
+days = st.integers(min_value=-1200, max_value=30).map(lambda offset: D + dt.timedelta(days=offset))
+people = st.lists(
+    st.fixed_dictionaries({
+        "level": st.sampled_from(["A", "B", "C"]),
+        "start": days,
+        "left": st.one_of(st.none(), days),
+        "trained": st.booleans(),
+        "evidence": st.lists(st.tuples(st.sampled_from(EVIDENCE_CRITERIA), days,
+                                       st.sampled_from(["approved", "submitted", "rejected"])), max_size=6),
+        "acting": st.lists(st.tuples(st.sampled_from(["OFF", "MGR"]), days, st.one_of(st.none(), st.integers(0, 400))),
+                           max_size=2),
+        "team": st.sampled_from(["North", "South"]),
+    }),
+    min_size=1, max_size=6,
+)
+
+
+@pytest.fixture(scope="module")
+def warehouse():
+    tiny = TinyWarehouse()
+    yield tiny
+    tiny.con.close()
+
+
+def populate(tiny: TinyWarehouse, workforce) -> None:
+    for table in ("staff", "evidence", "training", "acting"):
+        tiny.con.execute(f"delete from {table}")
+    for number, person in enumerate(workforce):
+        staff_id = f"S{number}"
+        tiny.staff(staff_id, level=person["level"], level_start_date=person["start"], left_on=person["left"],
+                   team=person["team"], trained=person["trained"])
+        seen = set()
+        for criterion_id, date, status in person["evidence"]:
+            if (criterion_id, date) not in seen:
+                seen.add((criterion_id, date))
+                tiny.evidence(staff_id, criterion_id, date, status)
+        starts = set()
+        for role_code, start, length in person["acting"]:
+            if (role_code, start) not in starts:
+                starts.add((role_code, start))
+                tiny.acting(staff_id, role_code, start, None if length is None else start + dt.timedelta(days=length))
+
+
+PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@PROPERTY_SETTINGS
+@given(workforce=people)
+def test_met_plus_missing_is_total_and_ready_means_no_gaps(warehouse, workforce):
+    populate(warehouse, workforce)
+    rows = warehouse.con.execute(
+        "select staff_id, status, requirements_met, requirements_missing, requirements_total from readiness_on(?)",
+        [D]).fetchall()
+    gapped = {row[0] for row in warehouse.con.execute("select distinct staff_id from gaps_on(?)", [D]).fetchall()}
+    for staff_id, status, met, missing, total in rows:
+        assert met + missing == total
+        if status in ("ready", "top_of_role"):
+            assert staff_id not in gapped
+        else:
+            assert staff_id in gapped
+    missing_rows = warehouse.con.execute("select count(*) from gaps_on(?)", [D]).fetchone()[0]
+    assert missing_rows == sum(row[3] for row in rows)
+
+
+@PROPERTY_SETTINGS
+@given(workforce=people)
+def test_blockers_add_up_to_gaps(warehouse, workforce):
+    populate(warehouse, workforce)
+    blockers = warehouse.con.execute("""
+        select coalesce(sum(people_blocked), 0),
+               coalesce(sum(reason_tenure + reason_training + reason_awaiting_signoff + reason_expired
+                            + reason_rejected + reason_no_evidence), 0),
+               coalesce(sum(only_blocker), 0)
+        from blockers_on(?)""", [D]).fetchone()
+    gaps = warehouse.con.execute("select count(*) from gaps_on(?)", [D]).fetchone()[0]
+    only = warehouse.con.execute(
+        "select count(*) from readiness_on(?) where requirements_missing = 1", [D]).fetchone()[0]
+    assert blockers == (gaps, gaps, only)
+
+
+@PROPERTY_SETTINGS
+@given(workforce=people, extra=st.lists(st.tuples(st.integers(0, 5), st.sampled_from(EVIDENCE_CRITERIA),
+                                                  st.integers(0, 700)), min_size=1, max_size=4))
+def test_adding_current_approved_evidence_never_lowers_requirements_met(warehouse, workforce, extra):
+    populate(warehouse, workforce)
+    query = "select staff_id, requirements_met, status from readiness_on(?) order by staff_id"
+    before = {staff_id: (met, status) for staff_id, met, status in warehouse.con.execute(query, [D]).fetchall()}
+    for person, criterion_id, age in extra:
+        staff_id = f"S{person % len(workforce)}"
+        date = D - dt.timedelta(days=age)
+        warehouse.con.execute("delete from evidence where staff_id = ? and criterion_id = ? and evidence_date = ?",
+                              [staff_id, criterion_id, date])
+        warehouse.evidence(staff_id, criterion_id, date, "approved")
+    after = {staff_id: (met, status) for staff_id, met, status in warehouse.con.execute(query, [D]).fetchall()}
+    assert before.keys() == after.keys()
+    for staff_id, (met, status) in before.items():
+        assert after[staff_id][0] >= met
+        if status == "ready":
+            assert after[staff_id][1] == "ready"
