@@ -5,6 +5,9 @@
     python -m loaders check KIND FILE...
     python -m loaders demo [--db PATH] [--staff N] [--seed S] [--as-of DATE] [--folder DIR]
     python -m loaders defaults [--db PATH]      (shipped frameworks and mandatory courses only)
+    python -m loaders backup DIR [--db PATH]    (EXPORT DATABASE to Parquet)
+    python -m loaders restore DIR [--db PATH]   (replace the database with a backup, atomically)
+    python -m loaders erase STAFF_ID [--db PATH] (right to erasure: remove a person's personal data)
 
 The database is --db, else $PROGRESSION_DB, else data/progression.duckdb. Exit status: 0 loaded,
 1 rejected (every problem is printed with file, row, column, value and rule), 2 bad command.
@@ -61,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--folder", type=Path, default=None, help="where to write the files (default: data/demo)")
     defaults = commands.add_parser("defaults", help="load the shipped frameworks and mandatory courses")
     defaults.add_argument("--db", type=Path)
+    backup = commands.add_parser("backup", help="export every stored table to an empty folder (Parquet)")
+    backup.add_argument("folder", type=Path)
+    backup.add_argument("--db", type=Path)
+    restore = commands.add_parser("restore", help="replace the database with a backup folder, atomically")
+    restore.add_argument("folder", type=Path)
+    restore.add_argument("--db", type=Path)
+    erase = commands.add_parser("erase", help="remove a person's personal data, keeping anonymous counts")
+    erase.add_argument("staff_id")
+    erase.add_argument("--db", type=Path)
     return parser
 
 
@@ -100,6 +112,18 @@ def main(argv: list[str] | None = None) -> int:
 
             load_shipped_configuration(arguments.db)
             print(f"shipped frameworks and mandatory courses loaded into {database_path(arguments.db)}")
+            return 0
+        if arguments.command in ("backup", "restore", "erase"):
+            from loaders import maintenance
+
+            if arguments.command == "backup":
+                print(f"backup written to {maintenance.backup(arguments.folder, arguments.db)}")
+            elif arguments.command == "restore":
+                maintenance.restore(arguments.folder, arguments.db)
+                print(f"{database_path(arguments.db)} restored from {arguments.folder}")
+            else:
+                replacement = maintenance.erase(arguments.staff_id, arguments.db)
+                print(f"personal data of {arguments.staff_id} erased; anonymous records kept as {replacement}")
             return 0
     except LoadRejected as rejection:
         print(str(rejection), file=sys.stderr)

@@ -24,7 +24,7 @@ from warehouse.build import build_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = ROOT / "data" / "progression.duckdb"
-LOCK_WAIT_SECONDS = 60.0
+LOCK_WAIT_SECONDS = float(os.environ.get("PROGRESSION_LOCK_WAIT_SECONDS", "60"))
 
 
 def database_path(path: str | os.PathLike | None = None) -> Path:
