@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders import audit
 from loaders.database import _fsync, database_path, writer_lock, writing
 from loaders.errors import LoadError, UnreadableFile
 from warehouse.build import build_warehouse
@@ -117,11 +118,10 @@ def erase(staff_id: str, db: Path | str | None = None) -> str:
                     "where staff_id = ?", [replacement, staff_id])
         for table in ("training", "acting"):
             con.execute(f"update {table} set staff_id = ? where staff_id = ?", [replacement, staff_id])
-        if con.execute("select count(*) from information_schema.tables where table_name = 'view_log'").fetchone()[0]:
-            con.execute("update view_log set staff_id = ? where staff_id = ?", [replacement, staff_id])
         con.execute(
             "insert into load_log (loaded_at, kind, file_name, outcome, message) values "
             "(current_timestamp, 'erase', ?, 'loaded', 'personal data erased; anonymous records kept for counts')",
             [replacement])
         con.execute("commit")
+    audit.anonymise(staff_id, replacement, db)
     return replacement

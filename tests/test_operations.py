@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from test_loaders import EVIDENCE_HEADER, STAFF_HEADER, log, snapshot
 
-from loaders import maintenance
+from loaders import audit, maintenance
 from loaders.database import writer_lock, writing
 from loaders.errors import LoadError
 from loaders.load import load_files
@@ -95,7 +95,9 @@ def test_erasure_removes_personal_data_and_keeps_counts(tmp_path):
     trend_before = con.execute("select * from readiness_trend(date '2025-01-01', date '2025-06-30') order by all").fetchall()
     statuses_before = sorted(row[1] for row in con.execute(READINESS, [D]).fetchall())
     con.close()
+    audit.record_view("boss@example.org", "senior", "M1", "person", live)
     replacement = maintenance.erase("M1", live)
+    assert audit.view_log(live)["staff_id"].tolist() == [replacement]
     con = duckdb.connect(str(live), read_only=True)
     dump = repr({table: con.execute(f"select * from {table}").fetchall() for table in
                  ("staff", "evidence", "training", "acting")})
