@@ -489,3 +489,24 @@ def is_demo_database(con) -> bool:
         from load_log
     """
     return int(query(con, sql, {}).iloc[0, 0]) == 0
+
+
+def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
+    """People in post the viewer may see, with their email and direct reports (the demo's 'View as' list)."""
+    sql = """
+        with reports as (
+            select line_manager_id as staff_id, count(*) as direct_reports
+            from stg_staff
+            where left_on is null and line_manager_id is not null
+            group by line_manager_id
+        )
+        select staff.staff_id, staff.name, staff.email, staff.team, roles.role_title, staff.line_manager_id,
+               coalesce(reports.direct_reports, 0) as direct_reports
+        from stg_staff as staff
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        join stg_roles as roles using (role_code)
+        left join reports using (staff_id)
+        where staff.left_on is null and staff.email is not null
+        order by direct_reports desc, staff.team, staff.name
+    """
+    return query(con, sql, _parameters(viewer))

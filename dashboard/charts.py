@@ -1,0 +1,256 @@
+"""Every chart in the dashboard: pure functions from a DataFrame to an Altair chart, one method chain each.
+
+One status palette and one reason palette are used everywhere (Okabe-Ito, safe for colour-blind readers),
+always with plain-word labels, a legend, titled axes and tooltips.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+# ---------------------------------------------------------------- words and colours used on every page
+
+STATUS_LABELS = {
+    "ready": "Ready now",
+    "ready_on": "Ready on a date",
+    "not_ready": "Not ready",
+    "top_of_role": "Top of role",
+}
+STATUS_COLOURS = {
+    "ready": "#009E73",
+    "ready_on": "#56B4E9",
+    "not_ready": "#E69F00",
+    "top_of_role": "#999999",
+}
+REASON_LABELS = {
+    "tenure": "Minimum time not reached",
+    "training": "Training out of date",
+    "awaiting_signoff": "Awaiting sign-off",
+    "expired": "Evidence over two years old",
+    "rejected": "Evidence rejected",
+    "no_evidence": "No evidence",
+}
+REASON_COLOURS = {
+    "tenure": "#56B4E9",
+    "training": "#D55E00",
+    "awaiting_signoff": "#F0E442",
+    "expired": "#CC79A7",
+    "rejected": "#0072B2",
+    "no_evidence": "#BBBBBB",
+}
+# The heatmap shows requirements already met beside the reasons the others are not.
+MET_LABEL, MET_COLOUR = "Met", "#009E73"
+BENCH_LABELS = {
+    "ready_now": "Ready now",
+    "ready_1_2_years": "Ready in 1 to 2 years",
+    "longer_term": "Longer term",
+}
+BENCH_COLOURS = {"ready_now": "#009E73", "ready_1_2_years": "#56B4E9", "longer_term": "#E69F00"}
+EVENT_COLOURS = {
+    "Level start": "#0072B2",
+    "Acting up": "#CC79A7",
+    "Secondment": "#CC79A7",
+    "Evidence approved": "#009E73",
+    "Evidence submitted": "#F0E442",
+    "Evidence rejected": "#D55E00",
+    "Projected ready date": "#56B4E9",
+}
+TEAM_PICK = "pick"  # the Overview's click-a-team selection; st.altair_chart returns it under this name
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status, status or "")
+
+
+def reason_label(reason: str | None) -> str:
+    if reason is None or (isinstance(reason, float) and pd.isna(reason)):
+        return ""
+    return REASON_LABELS.get(reason, reason)
+
+
+def _scale(labels: dict[str, str], colours: dict[str, str]) -> alt.Scale:
+    return alt.Scale(domain=list(labels.values()), range=[colours[key] for key in labels])
+
+
+def _legend(title: str) -> alt.Legend:
+    # On the right, one entry per line: never clipped, however narrow the column.
+    return alt.Legend(title=title, orient="right", direction="vertical", labelLimit=260)
+
+
+
+def short_text(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- charts
+
+
+def status_by_team_chart(frame: pd.DataFrame) -> alt.Chart:
+    """People per readiness status in each team, as stacked bars; clicking a bar selects its team."""
+    pick = alt.selection_point(name=TEAM_PICK, fields=["team"], on="click", clear=False)
+    return (
+        alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS)))
+        .mark_bar(cursor="pointer")
+        .encode(
+            y=alt.Y("team:N", title="Team", sort="ascending", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
+                            sort=list(STATUS_LABELS.values())),
+            opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.85)),
+            tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("Readiness:N", title="Readiness"),
+                     alt.Tooltip("sum(people):Q", title="People")],
+        )
+        .add_params(pick)
+        .properties(title="Readiness by team (click a team to open it)", height=alt.Step(26))
+    )
+
+
+def status_by_range_chart(frame: pd.DataFrame) -> alt.Chart:
+    """People per readiness status in each grade range, as stacked bars."""
+    return (
+        alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS),
+                               Range="Range " + frame["range"].astype(str)))
+        .mark_bar()
+        .encode(
+            y=alt.Y("Range:N", title="Grade range", sort="ascending"),
+            x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
+                            sort=list(STATUS_LABELS.values())),
+            tooltip=[alt.Tooltip("Range:N", title="Grade range"), alt.Tooltip("Readiness:N", title="Readiness"),
+                     alt.Tooltip("sum(people):Q", title="People")],
+        )
+        .properties(title="Readiness by grade range", height=alt.Step(34))
+    )
+
+
+def readiness_trend_chart(frame: pd.DataFrame) -> alt.Chart:
+    """People per readiness status at each month-end, as stacked columns."""
+    return (
+        alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS)))
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month_end):O", title="Month end", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
+            y=alt.Y("sum(people):Q", title="People in post"),
+            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
+                            sort=list(STATUS_LABELS.values())),
+            tooltip=[alt.Tooltip("month_end:T", title="Month end", format="%d %b %Y"),
+                     alt.Tooltip("Readiness:N", title="Readiness"), alt.Tooltip("sum(people):Q", title="People")],
+        )
+        .properties(title="Readiness at each month-end, last 24 months", height=300)
+    )
+
+
+def blocker_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    """The blockers table in long form: one row per requirement and reason, with a readable label."""
+    columns = [f"reason_{reason}" for reason in REASON_LABELS]
+    long = frame.melt(
+        id_vars=["requirement_id", "criterion", "people_blocked", "only_blocker"],
+        value_vars=columns, var_name="reason", value_name="people",
+    )
+    long = long[long["people"] > 0]
+    return long.assign(
+        Reason=long["reason"].str.removeprefix("reason_").map(REASON_LABELS),
+        Requirement=long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")",
+    )
+
+
+def blockers_chart(frame: pd.DataFrame, title: str = "Requirements holding most people back") -> alt.Chart:
+    """Requirements by people blocked, each bar split by the reason the requirement is not met."""
+    return (
+        alt.Chart(blocker_reasons(frame))
+        .mark_bar()
+        .encode(
+            y=alt.Y("Requirement:N", title=None, sort=alt.EncodingSortField("people_blocked", op="max", order="descending"),
+                    axis=alt.Axis(labelLimit=420)),
+            x=alt.X("sum(people):Q", title="People held back", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Reason:N", scale=_scale(REASON_LABELS, REASON_COLOURS), legend=_legend("Why"),
+                            sort=list(REASON_LABELS.values())),
+            tooltip=[alt.Tooltip("requirement_id:N", title="Requirement"), alt.Tooltip("criterion:N", title="Wording"),
+                     alt.Tooltip("Reason:N", title="Why"), alt.Tooltip("sum(people):Q", title="People"),
+                     alt.Tooltip("people_blocked:Q", title="People held back in all"),
+                     alt.Tooltip("only_blocker:Q", title="For whom it is the last thing left")],
+        )
+        .properties(title=title, height=alt.Step(24))
+    )
+
+
+def quick_wins_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Requirements by the number of people for whom they are the only thing still missing."""
+    return (
+        alt.Chart(frame.assign(Requirement=frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"))
+        .mark_bar(color="#0072B2")
+        .encode(
+            y=alt.Y("Requirement:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
+            x=alt.X("only_blocker:Q", title="People for whom it is the last thing left", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip("requirement_id:N", title="Requirement"), alt.Tooltip("criterion:N", title="Wording"),
+                     alt.Tooltip("only_blocker:Q", title="Last thing left for"),
+                     alt.Tooltip("people_blocked:Q", title="People held back in all")],
+        )
+        .properties(title="Quick wins: requirements that are the last thing left", height=alt.Step(24))
+    )
+
+
+def team_heatmap_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Members by requirements of their target level: green when met, else coloured by the reason it is not."""
+    labels = {"met": MET_LABEL, **REASON_LABELS}
+    colours = {"met": MET_COLOUR, **REASON_COLOURS}
+    return (
+        alt.Chart(frame.assign(State=frame["state"].map(labels)))
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("requirement_id:N", title="Requirement of the next level (hover over a square for its wording)",
+                    sort="ascending", axis=alt.Axis(labelAngle=-90, labelFontSize=10, orient="top", labelOverlap=False)),
+            y=alt.Y("name:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=200)),
+            color=alt.Color("State:N", scale=_scale(labels, colours), legend=_legend("Requirement")),
+            tooltip=[alt.Tooltip("name:N", title="Person"), alt.Tooltip("requirement_id:N", title="Requirement"),
+                     alt.Tooltip("category:N", title="Category"), alt.Tooltip("criterion:N", title="Wording"),
+                     alt.Tooltip("State:N", title="State"),
+                     alt.Tooltip("due_date:T", title="Due", format="%d %b %Y")],
+        )
+        # Sized by its cells, not stretched: "pad" keeps the whole legend even when there are few rows.
+        .properties(title="Who has met what: each person against their next level", height=alt.Step(20),
+                    width=alt.Step(18), autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+    )
+
+
+def person_timeline_chart(frame: pd.DataFrame, interactive: bool = True) -> alt.LayerChart:
+    """A person's dated events: level start, acting periods, evidence and the projected ready date."""
+    events = frame.assign(end_date=frame["end_date"].where(frame["end_date"].notna(), frame["start_date"]))
+    base = alt.Chart(events).encode(
+        y=alt.Y("event:N", title=None, sort=list(EVENT_COLOURS), axis=alt.Axis(labelLimit=200)),
+        x=alt.X("start_date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+        color=alt.Color("event:N", scale=alt.Scale(domain=list(EVENT_COLOURS), range=list(EVENT_COLOURS.values())),
+                        legend=None),
+        tooltip=([alt.Tooltip("event:N", title="Event"), alt.Tooltip("start_date:T", title="From", format="%d %b %Y"),
+                  alt.Tooltip("end_date:T", title="To", format="%d %b %Y"), alt.Tooltip("detail:N", title="Detail")]
+                 if interactive else alt.value(None)),
+    )
+    return (
+        alt.layer(base.mark_bar(height=12, cornerRadius=3).encode(x2="end_date:T"),
+                  base.mark_point(size=90, filled=True, opacity=1))
+        .properties(title="Timeline", height=alt.Step(30))
+    )
+
+
+def succession_chart(frame: pd.DataFrame) -> alt.Chart:
+    """The bench per role: candidates ready now, in one to two years and longer term."""
+    long = frame.melt(id_vars=["role_title", "framework", "range", "incumbents", "is_at_risk"],
+                      value_vars=list(BENCH_LABELS), var_name="bench", value_name="people")
+    return (
+        alt.Chart(long.assign(Bench=long["bench"].map(BENCH_LABELS),
+                              Role=long["role_title"] + " (range " + long["range"].astype(str) + ")",
+                              Risk=long["is_at_risk"].map({True: "At risk: nobody ready now", False: "Covered"})))
+        .mark_bar()
+        .encode(
+            y=alt.Y("Role:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("sum(people):Q", title="Candidates", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Bench:N", scale=_scale(BENCH_LABELS, BENCH_COLOURS), legend=_legend("Bench"),
+                            sort=list(BENCH_LABELS.values())),
+            tooltip=[alt.Tooltip("Role:N", title="Role"), alt.Tooltip("Bench:N", title="Bench"),
+                     alt.Tooltip("sum(people):Q", title="Candidates"),
+                     alt.Tooltip("incumbents:Q", title="In post now"), alt.Tooltip("Risk:N", title="Risk")],
+        )
+        .properties(title="Succession bench by role", height=alt.Step(26))
+    )

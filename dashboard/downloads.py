@@ -1,0 +1,115 @@
+"""Tables with a CSV download beside them, and the succession meeting pack as an Excel workbook.
+
+Every exported text cell that begins with = + - @ (or a tab or carriage return) is prefixed with an
+apostrophe, so a spreadsheet never runs it as a formula (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _plain_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    # Dates are dates, not midnight timestamps, in every export.
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.date
+    return frame
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as exported: dates as dates, every text cell and header neutralised."""
+    frame = _plain_dates(frame)
+    frame.columns = [neutralise(str(column)) for column in frame.columns]
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise)
+    return frame
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as '3 Mar 2026' and gaps as blanks, for static tables."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda value: "" if pd.isna(value) else f"{value:%d %b %Y}")
+    return frame.astype(object).where(frame.notna(), "")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    # utf-8-sig: Excel opens it with the right accents.
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def file_name(title: str, suffix: str = "csv") -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "table"
+    return f"{slug}.{suffix}"
+
+
+def date_columns(frame: pd.DataFrame) -> dict:
+    """Show every date column as a date ("3 Mar 2026"), never as a midnight timestamp."""
+    return {column: st.column_config.DateColumn(column, format="D MMM YYYY")
+            for column in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[column])}
+
+
+def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these filters.",
+          column_config: Mapping | None = None, key: str | None = None, plain: bool = False,
+          height: int | str = "auto", row_style: Callable[[pd.Series], str] | None = None,
+          download: bool = True, links: tuple[str, ...] = ()) -> None:
+    """A table with a 'Download CSV' button; an empty table is a short message instead.
+
+    `row_style` returns CSS for a row (e.g. highlight roles at risk); `plain` draws a static table (wrapped
+    text, prints well); `download=False` leaves the button out (print view); `links` are columns of in-app
+    links, shown but not exported.
+    """
+    if frame.empty:
+        st.info(empty)
+        return
+    config = {**date_columns(frame), **(column_config or {})}
+    if plain:
+        # A static table: long wording wraps, and it prints on paper as it looks on screen.
+        st.table(readable(frame).style.hide(axis="index"))
+    else:
+        shown = frame.style.apply(lambda row: [row_style(row)] * len(row), axis=1) if row_style else frame
+        st.dataframe(shown, hide_index=True, column_config=config, height=height, placeholder="—")
+    if not download:
+        return
+    st.download_button("Download CSV", csv_bytes(frame.drop(columns=list(links))), file_name=file_name(title), mime="text/csv",
+                       key=key or f"download-{file_name(title)}", on_click="ignore", icon=":material/download:")
+
+
+def workbook_bytes(about: Mapping[str, object], sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook: an 'About' sheet (as-of date, filters, viewer, time), then one sheet per view."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        about_frame = pd.DataFrame({"Item": list(about), "Value": [str(value) for value in about.values()]})
+        safe_frame(about_frame).to_excel(writer, sheet_name="About", index=False)
+        for name, frame in sheets.items():
+            sheet = re.sub(r"[\[\]:*?/\\]", " ", name)[:31]
+            safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+        for worksheet in writer.book.worksheets:
+            for column in worksheet.columns:
+                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
+                worksheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 70)
+            worksheet.freeze_panes = "A2"
+    return buffer.getvalue()
+
+
+def generated_at() -> str:
+    return dt.datetime.now().strftime("%d %b %Y %H:%M")

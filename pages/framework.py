@@ -1,0 +1,61 @@
+"""Framework: browse a role's levels side by side, criteria grouped by category, with a search box."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.connection import ask
+from dashboard.downloads import table
+from dashboard.filters import framework_label
+from dashboard.router import start_page
+from warehouse import queries
+
+viewer, filters = start_page(fields=("framework",))
+
+
+def _plain(text: str) -> str:
+    # Criteria are text, not Markdown: $ would start a formula, * and _ emphasis, [ a link.
+    return "".join("\\" + character if character in "\\`*_{}[]<>()#+-.!|$~" else character for character in text)
+
+
+st.title("Career framework")
+roles = ask(queries.framework_roles, filters.framework)
+if roles.empty:
+    st.info("No framework is loaded yet. An administrator can load one on the Data page.")
+    st.stop()
+
+titles = dict(zip(roles["role_code"],
+                  roles["role_title"] + " · range " + roles["range"].astype(str) + " · "
+                  + roles["framework"].map(framework_label), strict=True))
+left, right = st.columns([3, 2])
+role = left.selectbox("Role", list(titles), format_func=titles.get, key="framework-role")
+search = right.text_input("Search the criteria", key="framework-search", placeholder="e.g. training, complaints",
+                          max_chars=100)
+
+duties = roles.loc[roles["role_code"] == role, "duties"].iloc[0]
+if isinstance(duties, str) and duties:
+    st.caption(duties)
+
+criteria = ask(queries.framework_criteria, role, search.strip())
+if criteria.empty:
+    st.info(f"No criteria of this role contain “{search.strip()}”." if search.strip()
+            else "This role has no criteria loaded.")
+    st.stop()
+
+levels = criteria.drop_duplicates("level").sort_values("level_order")
+columns = st.columns(len(levels))
+for column, level in zip(columns, levels.itertuples(), strict=True):
+    with column:
+        st.subheader(f"Level {level.level}: {level.level_name}")
+        for category, group in criteria[criteria["level"] == level.level].groupby("category", sort=False):
+            lines = []
+            for item in group.itertuples():
+                months = f" *(at least {int(item.min_months)} months)*" if pd.notna(item.min_months) else ""
+                either = " *(one of a choice)*" if isinstance(item.any_of, str) and item.any_of else ""
+                lines.append(f"- {_plain(item.criterion)}{months}{either}")
+            st.markdown(f"**{category}**\n\n" + "\n".join(lines))
+
+with st.expander("All criteria of this role as a table"):
+    table(pd.DataFrame({"Level": criteria["level"], "Level name": criteria["level_name"],
+                        "Category": criteria["category"], "Requirement": criteria["criterion_id"],
+                        "Wording": criteria["criterion"], "Minimum months": criteria["min_months"]}),
+          f"framework {role}", empty="No criteria.")

@@ -1,0 +1,96 @@
+"""Person: one member's requirements for their next level and their timeline, ready for a one-to-one."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.connection import ask
+from dashboard.downloads import table
+from dashboard.router import start_page
+from warehouse import queries
+
+viewer, filters = start_page()
+
+
+def _remember_person() -> None:
+    chosen = st.session_state["person-pick"]
+    if chosen:
+        st.query_params["staff_id"] = chosen
+    elif "staff_id" in st.query_params:
+        del st.query_params["staff_id"]
+
+
+people = ask(queries.people, viewer, filters)
+options = dict(zip(people["staff_id"], people["name"] + " · " + people["team"] + " · " + people["role_title"],
+                   strict=True))
+wanted = st.query_params.get("staff_id")
+if wanted and wanted not in options:
+    # A link to someone outside the sidebar's teams: still fine if they are in the viewer's scope.
+    outside = ask(queries.person, viewer, filters.as_of, wanted)
+    if outside is None:
+        wanted = None
+    else:
+        options[wanted] = f"{outside['name']} · {outside['team']} · {outside['role_title']}"
+if not wanted and len(options) == 1:
+    wanted = next(iter(options))
+st.session_state["person-pick"] = wanted
+
+st.title("Person")
+if not options:
+    st.info("Nobody in post matches these filters. Widen the teams or ranges in the sidebar.")
+    st.stop()
+st.selectbox("Person", list(options), format_func=options.get, key="person-pick", on_change=_remember_person,
+             placeholder="Type a name to find someone")
+if not wanted:
+    st.info("Choose a person to see their requirements and timeline.")
+    st.stop()
+if st.query_params.get("staff_id") != wanted:
+    st.query_params["staff_id"] = wanted
+
+person = ask(queries.person, viewer, filters.as_of, wanted)
+if person is None:
+    st.info("This person is not in post on the as-of date. Choose another date or person.")
+    st.stop()
+print_view = st.toggle("Print view", help="Plain tables and still charts that print well (use your browser's Print).")
+
+st.header(person["name"])
+target = person["target_level"] if isinstance(person["target_level"], str) else None
+st.caption(f"{person['role_title']} · level {person['level']}"
+           + (f" working towards level {target}" if target else " (top of role)")
+           + f" · {person['team']} · as of {filters.as_of:%d %b %Y}")
+columns = st.columns(4)
+columns[0].metric("Readiness", charts.status_label(person["status"]))
+columns[1].metric("Requirements met", f"{person['requirements_met']} of {person['requirements_total']}")
+ready_date = person["ready_date"]
+columns[2].metric("Ready date", f"{ready_date:%d %b %Y}" if pd.notna(ready_date) else "—")
+columns[3].metric("Mandatory training", "Up to date" if person["training_ok"] else "Out of date")
+
+requirements = ask(queries.person_requirements, viewer, filters.as_of, wanted)
+st.subheader(f"Requirements for level {target}" if target else "Requirements")
+if requirements.empty:
+    st.info(f"{person['name']} is at the top of their role: there is no next level to work towards.")
+for category, group in requirements.groupby("category", sort=False):
+    st.markdown(f"**{category}**")
+    table(pd.DataFrame({
+        "Requirement": group["requirement_id"],
+        "Wording": group["criterion"],
+        "Status": group["status"].map({"met": "Met", "not met": "Not met"}),
+        "Why not": group["reason"].map(charts.reason_label),
+        "Evidence date": group["evidence_date"],
+        "Evidence two years old on": group["evidence_expires_date"],
+        "Due": group["due_date"],
+    }), f"{person['name']} {category} requirements", plain=True, download=not print_view,
+        key=f"download-{category}")
+
+timeline = ask(queries.person_timeline, viewer, filters.as_of, wanted)
+if timeline.empty:
+    st.info("No dated events yet: no level start, acting period or evidence on record.")
+else:
+    st.altair_chart(charts.person_timeline_chart(timeline, interactive=not print_view))
+    events = pd.DataFrame({"Event": timeline["event"], "From": timeline["start_date"], "To": timeline["end_date"],
+                           "Detail": timeline["detail"]})
+    if print_view:
+        table(events, f"{person['name']} timeline", plain=True, download=False)
+    else:
+        with st.expander("Timeline as a table"):
+            table(events, f"{person['name']} timeline")

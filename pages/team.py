@@ -1,0 +1,103 @@
+"""Team: a team manager's view of every member, who has met what, and what to do next."""
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.connection import ask
+from dashboard.downloads import table
+from dashboard.filters import describe, url_params
+from dashboard.router import start_page
+from warehouse import queries
+
+HEATMAP_MAX_PEOPLE = 40
+
+viewer, filters = start_page()
+
+members = ask(queries.team_members, viewer, filters)
+teams = sorted(members["team"].unique()) if not members.empty else list(filters.teams)
+st.title(f"Team: {teams[0]}" if len(teams) == 1 else "Teams")
+st.caption(describe(filters))
+if members.empty:
+    st.info("Nobody in post matches these filters. Choose another team in the sidebar.")
+    st.stop()
+
+counts = members["status"].value_counts()
+columns = st.columns(4)
+columns[0].metric("Members", len(members))
+columns[1].metric("Ready now", int(counts.get("ready", 0)))
+columns[2].metric("Ready on a date", int(counts.get("ready_on", 0)))
+columns[3].metric("Items awaiting sign-off", int(members["awaiting_signoff"].sum()))
+
+st.subheader("Members")
+link = urlencode({key: value for key, value in url_params(filters).items() if key != "team"}, doseq=True)
+shown = pd.DataFrame({
+    "Name": members["name"],
+    "Person page": "person?staff_id=" + members["staff_id"] + ("&" + link if link else ""),
+    "Team": members["team"],
+    "Role": members["role_title"],
+    "Level": members["level"],
+    "Target level": members["target_level"].fillna("—"),
+    "Requirements met": members["progress"] * 100,
+    "Met": (members["requirements_met"].astype(str) + " of " + members["requirements_total"].astype(str)).where(
+        members["requirements_total"] > 0, "—"),
+    "Status": members["status"].map(charts.STATUS_LABELS),
+    "Ready date": members["ready_date"],
+    "Awaiting sign-off": members["awaiting_signoff"],
+    "Training": members["training_ok"].map({True: "Up to date", False: "Out of date"}),
+})
+if len(teams) == 1:
+    shown = shown.drop(columns="Team")
+table(shown, f"team members {'-'.join(teams) if len(teams) == 1 else 'all'}", links=("Person page",), column_config={
+    "Person page": st.column_config.LinkColumn("Person page", display_text="Open",
+                                              help="Open this person's page (in a new tab)"),
+    "Requirements met": st.column_config.ProgressColumn(
+        "Requirements met", min_value=0, max_value=100, format="%.0f%%",
+        help="Share of the next level's requirements met on the as-of date"),
+})
+
+if len(members) > HEATMAP_MAX_PEOPLE:
+    st.info(f"{len(members)} people match these filters: choose a team in the sidebar to see who has met "
+            "which requirement.")
+else:
+    heatmap = ask(queries.team_heatmap, viewer, filters)
+    if heatmap.empty:
+        st.info("Nobody here has a next level to work towards (everyone is at the top of their role).")
+    else:
+        st.altair_chart(charts.team_heatmap_chart(heatmap), width="content")
+        top = int((members["status"] == "top_of_role").sum())
+        if top:
+            st.caption(f"{top} member(s) at the top of their role have no next level, so no row here.")
+
+st.subheader("Next actions")
+awaiting = ask(queries.awaiting_signoff, viewer, filters)
+training = ask(queries.training_expiring, viewer, filters, 60)
+evidence = ask(queries.evidence_expiring, viewer, filters, 90)
+tenure = ask(queries.tenure_completing, viewer, filters, 90)
+tabs = st.tabs([f"Awaiting sign-off ({len(awaiting)})", f"Training expiring in 60 days ({len(training)})",
+                f"Evidence passing two years in 90 days ({len(evidence)})",
+                f"Minimum time completing in 90 days ({len(tenure)})"])
+with tabs[0]:
+    st.caption("Evidence submitted and not yet signed off, oldest first.")
+    table(pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
+                        "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
+                        "Evidence reference": awaiting["evidence_ref"]}),
+          "awaiting sign-off", empty="Nothing is waiting for sign-off.")
+with tabs[1]:
+    st.caption("Mandatory training that runs out within 60 days of the as-of date.")
+    table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"], "Team": training["team"],
+                        "Course": training["course"]}),
+          "training expiring", empty="No mandatory training runs out in the next 60 days.")
+with tabs[2]:
+    st.caption("Requirements met today on evidence that turns two years old within 90 days: time to renew it.")
+    table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
+                        "Team": evidence["team"], "Requirement": evidence["requirement_id"],
+                        "Wording": evidence["criterion"]}),
+          "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
+with tabs[3]:
+    st.caption("People whose minimum time at their level completes within 90 days.")
+    table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"], "Team": tenure["team"],
+                        "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"]}),
+          "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")
