@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.audit import view_log
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.router import start_page
@@ -129,3 +130,10 @@ table(log.rename(columns={"loaded_at": "Loaded at", "kind": "Kind", "file_name":
                           "rows_removed": "Removed", "message": "Notes", "file_sha256": "SHA-256"}),
       "load log", empty="Nothing has been loaded yet.",
       column_config={"Loaded at": st.column_config.DatetimeColumn("Loaded at", format="D MMM YYYY, HH:mm")})
+
+st.subheader("View log")
+st.caption("Who opened which person's record, and when (kept for accountability under data protection law).")
+table(view_log(viewer).rename(columns={"viewed_at": "Viewed at", "viewer_email": "Viewer", "viewer_role": "Viewer's role",
+                                       "staff_id": "Person (staff id)", "page": "Page"}),
+      "view log", empty="Nobody has opened a person's record yet.",
+      column_config={"Viewed at": st.column_config.DatetimeColumn("Viewed at", format="D MMM YYYY, HH:mm")})

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.audit import record_person_view
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.router import start_page
@@ -51,6 +52,7 @@ person = ask(queries.person, viewer, filters.as_of, wanted)
 if person is None:
     st.info("This person is not in post on the as-of date. Choose another date or person.")
     st.stop()
+record_person_view(viewer, wanted, "person")
 print_view = st.toggle("Print view", help="Plain tables and still charts that print well (use your browser's Print).")
 
 st.header(person["name"])

@@ -58,6 +58,13 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def app_db(demo_db, monkeypatch) -> Path:
+    """The app reads the demo database (the autouse fixture above points PROGRESSION_DB elsewhere)."""
+    monkeypatch.setenv("PROGRESSION_DB", str(demo_db))
+    return demo_db
+
+
 class TinyWarehouse:
     """An in-memory warehouse with a two-role framework, for rule tests that insert rows by hand."""
 

@@ -23,13 +23,6 @@ TODAY = dt.date.today()
 LONG_AGO = dt.date(2000, 1, 1)  # before anyone in the demo was in post
 
 
-@pytest.fixture
-def app_db(demo_db, monkeypatch) -> Path:
-    """The app reads the demo database (conftest's autouse fixture points PROGRESSION_DB elsewhere)."""
-    monkeypatch.setenv("PROGRESSION_DB", str(demo_db))
-    return demo_db
-
-
 @pytest.fixture(scope="module")
 def sql(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
