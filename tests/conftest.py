@@ -20,6 +20,23 @@ FRAMEWORK_FILES = sorted(path for path in (ROOT / "data" / "frameworks").glob("*
                          if not path.stem.endswith("_roles"))
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+
+
 @pytest.fixture(autouse=True)
 def _no_default_database(monkeypatch, tmp_path):
     # No test may touch the developer's data/progression.duckdb by accident.
