@@ -14,7 +14,7 @@ ACCESS_ROLES = ("admin", "senior")
 
 
 def spec(table: str, context) -> Spec:
-    columns = [Column("email"), Column("role", "choice", choices=ACCESS_ROLES)]
+    columns = [Column("email", key_sql='lower("email")'), Column("role", "choice", choices=ACCESS_ROLES)]
     checks = [
         Check("email", "not an email address",
               f"select source_row, email from {table} where not regexp_full_match(email, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+')"),

@@ -13,7 +13,7 @@ KINDS = ("acting_up", "secondment")
 def spec(table: str, context) -> Spec:
     columns = [
         Column("staff_id"),
-        Column("role"),
+        Column("role", key_sql='coalesce(resolve_role("role"), "role")'),  # a code and its title are one role
         Column("start_date", "date"),
         Column("end_date", "date", not_empty=False, future_allowed=True),
         Column("kind", "choice", choices=KINDS),

@@ -16,7 +16,7 @@ STATUSES = ("approved", "submitted", "rejected")
 def spec(table: str, context) -> Spec:
     columns = [
         Column("staff_id"),
-        Column("criterion_id"),
+        Column("criterion_id", key_sql='upper("criterion_id")'),
         Column("evidence_date", "date"),
         Column("status", "choice", choices=STATUSES),
         Column("assessor", not_empty=False),

@@ -17,7 +17,7 @@ import duckdb
 
 from loaders import access, acting, evidence, framework, mandatory_courses, staff, training
 from loaders.database import database_path, writing
-from loaders.errors import LoadRejected
+from loaders.errors import LoadRejected, Problem, UnreadableFile
 from loaders.reading import read_into
 from loaders.results import LoadContext, LoadResult, file_sha256
 from loaders.validation import validate
@@ -42,7 +42,7 @@ def _quiet(_fraction: float, _message: str) -> None:
 
 def _stage_and_validate(con, kind: str, path: Path, today: dt.date, progress: Progress) -> tuple[LoadResult, LoadContext]:
     module = KINDS[kind]
-    result = LoadResult(kind, path.name, file_sha256(path), "valid")
+    result = LoadResult(kind, path.name, file_sha256(path) if path.is_file() else None, "valid")
     context = LoadContext(path.name, path, today)
     progress(0.1, f"reading {path.name}")
     contents = read_into(con, path, STAGED)
@@ -67,7 +67,11 @@ def _stage_and_validate(con, kind: str, path: Path, today: dt.date, progress: Pr
 
 def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None, *,
                today: dt.date | None = None, progress: Progress = _quiet) -> list[LoadResult]:
-    """Validate every file, then write them all in one transaction; raise LoadRejected if any is bad."""
+    """Validate every file, then write them all in one transaction; raise LoadRejected if any is bad.
+
+    A file that cannot be read at all raises UnreadableFile; like a rejection, it writes nothing but
+    its `rejected` row in the load log.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     today = today or dt.date.today()
@@ -75,6 +79,7 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
     if kind == "framework":
         paths = framework.pair_roles_files(paths)
     results: list[LoadResult] = []
+    unreadable: UnreadableFile | None = None
     with writing(database_path(db)) as con:
         con.execute("begin")
         try:
@@ -82,7 +87,11 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
                 def step(fraction: float, message: str, index=index) -> None:
                     progress((index + fraction) / len(paths), message)
 
-                result, context = _stage_and_validate(con, kind, path, today, step)
+                try:
+                    result, context = _stage_and_validate(con, kind, path, today, step)
+                except UnreadableFile as error:
+                    unreadable = error
+                    result = _unreadable_result(kind, path, error)
                 results.append(result)
                 if result.outcome == "rejected":
                     break
@@ -102,10 +111,20 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
             _log(con, result)
         con.execute("commit")
     progress(1.0, "done")
+    if unreadable is not None:
+        raise unreadable
     if rejected:
         problems = [problem for result in rejected for problem in result.problems]
         raise LoadRejected(problems, sum(result.problem_total for result in rejected))
     return results
+
+
+def _unreadable_result(kind: str, path: Path, error: UnreadableFile) -> LoadResult:
+    """An unreadable file is a rejection too: the load log records it like any other."""
+    rule = str(error).removeprefix(f"{path.name}: ")
+    sha256 = file_sha256(path) if path.is_file() else None
+    return LoadResult(kind, path.name, sha256, "rejected", problems=[Problem(path.name, None, None, None, rule)],
+                      problem_total=1)
 
 
 def _log(con, result: LoadResult) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import mmap
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,8 @@ import pandas as pd
 from loaders.errors import Problem, UnreadableFile
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+INVISIBLE = " \t\r\n\u00a0\u200b\ufeff"  # trimmed from both ends of every value
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and .doc): not readable here
 
 
 @dataclass
@@ -32,6 +36,7 @@ class FileContents:
     row_count: int
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)  # header names given more than once
 
 
 def normalise_header(name: str) -> str:
@@ -52,6 +57,8 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileCon
         head = handle.read(8)
     if head.startswith(b"PK\x03\x04"):
         return _read_excel(con, path, table)
+    if head.startswith(OLE2_SIGNATURE):
+        raise UnreadableFile(f"{path.name}: an Excel 97-2003 workbook, which is not supported: save it as .xlsx or CSV")
     if path.suffix.lower() in EXCEL_SUFFIXES or path.suffix.lower() == ".xls":
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise UnreadableFile(
@@ -71,16 +78,29 @@ def _encoding_of(path: Path) -> str:
             return "utf-16"
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
+        # UTF-16 without a byte-order mark: the header's ASCII letters come with a zero byte beside them.
+        if len(head) >= 2 and head[0] != 0 and head[1] == 0:
+            return "utf-16-le"
+        if len(head) >= 2 and head[0] == 0 and head[1] != 0:
+            return "utf-16-be"
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            # Excel's "CSV" on Windows writes the machine's code page, nearly always Windows-1252 here.
-            return "cp1252"
-    return "utf-8"
+        encoding = "utf-8"
+        while chunk := handle.read(1 << 20):
+            if b"\x00" in chunk:
+                raise UnreadableFile(f"{path.name}: not a text file (it holds binary data): save it as CSV or .xlsx")
+            if encoding == "utf-8":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    # Excel's "CSV" on Windows writes the machine's code page, nearly always Windows-1252 here.
+                    encoding = "cp1252"
+        if encoding == "utf-8":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    return encoding
 
 
 def _has_blank_line(path: Path) -> bool:
@@ -93,8 +113,11 @@ def _has_blank_line(path: Path) -> bool:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileContents:
     encoding = _encoding_of(path)
-    with open(path, encoding=encoding, newline="") as handle:
-        first_line = handle.readline()
+    try:
+        with open(path, encoding=encoding, newline="") as handle:
+            first_line = handle.readline()
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"{path.name}: not readable as {encoding} text ({error.reason})") from None
     if not first_line.strip(" \t\r\n,;"):
         raise UnreadableFile(f"{path.name}: the first row must be the header, but it is blank")
     delimiter = max([",", ";", "\t"], key=first_line.count)
@@ -102,7 +125,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileCon
     notes = []
     if encoding == "cp1252":
         notes.append("read as Windows-1252 text (not UTF-8)")
-    if encoding == "utf-16":
+    if encoding.startswith("utf-16"):
         notes.append("read as UTF-16 text")
     if delimiter != ",":
         notes.append(f"columns separated by {delimiter!r}")
@@ -119,7 +142,7 @@ def _unique_names(header: list[str]) -> list[str]:
     names = []
     for position, raw in enumerate(header, start=1):
         name = normalise_header(raw) or f"unnamed_column_{position}"
-        while name in names:
+        while name in names or name == "source_row":  # source_row is the row number's column
             name = f"{name}_{position}"
         names.append(name)
     return names
@@ -128,14 +151,21 @@ def _unique_names(header: list[str]) -> list[str]:
 def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes: list[str]) -> FileContents:
     names = _unique_names(header)
     columns = {f"c{position}": "VARCHAR" for position in range(len(names))}
-    con.execute(
-        "create or replace temp table file_rows as select * from read_csv(?, header = true, "
-        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-        "null_padding = true, columns = ?)",
-        [str(path), columns],
-    )
-    _finish(con, table, names, "file_rows.rowid - (select min(rowid) from file_rows) + 2")
-    return _contents(con, path, table, names, notes)
+    # A connection of its own: a parse error would otherwise abort the load's transaction, and with
+    # it the fall-back to the careful reader and any files of the same load already written.
+    with duckdb.connect() as reader:
+        reader.execute(
+            "create table file_rows as select * from read_csv(?, header = true, "
+            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            "null_padding = true, columns = ?)",
+            [str(path), columns],
+        )
+        rows = reader.sql(
+            "select rowid - (select min(rowid) from file_rows) + 2 as source_row_number, * from file_rows"
+        ).to_arrow_table()
+    _stage_rows(con, rows)
+    _finish(con, table, names, "source_row_number")
+    return _contents(con, path, table, names, notes, header)
 
 
 def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter: str, notes: list[str]) -> FileContents:
@@ -165,13 +195,14 @@ def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter:
                 source_rows.append(row_number)
         except csv.Error as error:
             raise UnreadableFile(f"{path.name}: row {row_number + 1}: not valid CSV ({error})") from None
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(f"{path.name}: row {row_number + 1}: not readable as {encoding} text "
+                                 f"({error.reason})") from None
     frame = pd.DataFrame(rows, columns=[f"c{position}" for position in range(len(names))], dtype=object)
     frame.insert(0, "source_row_number", source_rows)
-    con.register("file_frame", frame)
-    con.execute("create or replace temp table file_rows as select * from file_frame")
-    con.unregister("file_frame")
+    _stage_rows(con, frame)
     _finish(con, table, names, "source_row_number")
-    contents = _contents(con, path, table, names, notes)
+    contents = _contents(con, path, table, names, notes, header)
     contents.problems.extend(problems)
     return contents
 
@@ -179,11 +210,12 @@ def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter:
 def _excel_text(value) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        stamp = pd.Timestamp(value)
-        if stamp == stamp.normalize():
-            return stamp.date().isoformat()
-        return stamp.isoformat(sep=" ")
+    if isinstance(value, dt.datetime):  # pd.Timestamp is one too
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):  # a time-of-day cell stays text, and is no date
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -203,18 +235,31 @@ def _read_excel(con, path: Path, table: str) -> FileContents:
     body = frame.iloc[1:].map(_excel_text)
     body.columns = [f"c{position}" for position in range(len(names))]
     body.insert(0, "source_row_number", [index + 1 for index in frame.index[1:]])
-    con.register("file_frame", body)
+    _stage_rows(con, body)
+    _finish(con, table, names, "source_row_number")
+    return _contents(con, path, table, names, [], header)
+
+
+def _stage_rows(con, rows) -> None:
+    """Copy a DataFrame or Arrow table into temp table `file_rows`."""
+    con.complete()  # DuckDB refuses register() while an earlier execute() still has unread rows
+    con.register("file_frame", rows)
     con.execute("create or replace temp table file_rows as select * from file_frame")
     con.unregister("file_frame")
-    _finish(con, table, names, "source_row_number")
-    return _contents(con, path, table, names, [])
 
 
 def _finish(con, table: str, names: list[str], row_expression: str) -> None:
-    selected = ", ".join(
-        f"nullif(trim(c{position}::varchar), '') as \"{name}\"" for position, name in enumerate(names)
-    )
-    not_blank = " or ".join(f"nullif(trim(c{position}::varchar), '') is not null" for position in range(len(names)))
+    # Tabs, non-breaking and zero-width spaces around a value are as invisible in Excel as plain spaces.
+    # trim() with a character list is slow; it can only change a value whose first or last character is
+    # in the list, so only those (few) values take it. Same result, about 2.5x faster on big files.
+    trimmed = [
+        f"nullif(case when contains('{INVISIBLE}', left(c{position}::varchar, 1)) "
+        f"or contains('{INVISIBLE}', right(c{position}::varchar, 1)) "
+        f"then trim(c{position}::varchar, '{INVISIBLE}') else c{position}::varchar end, '')"
+        for position in range(len(names))
+    ]
+    selected = ", ".join(f'{value} as "{name}"' for value, name in zip(trimmed, names, strict=True))
+    not_blank = " or ".join(f"{value} is not null" for value in trimmed)
     con.execute(
         f"create or replace temp table {table} as select {row_expression} as source_row, {selected} "
         f"from file_rows where {not_blank} order by source_row"
@@ -222,7 +267,7 @@ def _finish(con, table: str, names: list[str], row_expression: str) -> None:
     con.execute("drop table file_rows")
 
 
-def _contents(con, path: Path, table: str, names: list[str], notes: list[str]) -> FileContents:
+def _contents(con, path: Path, table: str, names: list[str], notes: list[str], header: list[str]) -> FileContents:
     problems = []
     kept = []
     for name in names:
@@ -235,4 +280,6 @@ def _contents(con, path: Path, table: str, names: list[str], notes: list[str]) -
                 continue
         kept.append(name)
     row_count = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return FileContents(kept, row_count, notes, problems)
+    given = Counter(normalise_header(raw) for raw in header)
+    duplicated = sorted(name for name, count in given.items() if name and count > 1)
+    return FileContents(kept, row_count, notes, problems, duplicated)

@@ -14,7 +14,9 @@ from loaders.validation import Check, Column, Spec
 def spec(table: str, context) -> Spec:
     columns = [
         Column("staff_id"),
-        Column("course"),
+        # Stored with the mandatory course's spelling, so "GDPR" and "gdpr" on one day are the same record.
+        Column("course", key_sql='case when lower("course") in (select lower(course) from mandatory_courses) '
+                                 'then lower("course") else "course" end'),
         Column("completed_on", "date"),
         Column("expires_on", "date", not_empty=False, future_allowed=True),
     ]

@@ -1,9 +1,13 @@
 -- grain: one row per as-of date and person in post
--- purpose: the readiness rules for many dates at once (readiness_on and readiness_trend both read it)
+-- purpose: the readiness rules for many dates at once (readiness_on reads it; gaps_on gives the per-requirement detail)
 create or replace macro int_readiness_on(as_of_dates) as table
 with
 in_post as (
-    select * from int_staff_in_post_on(as_of_dates)
+    select
+        *,
+        (as_of_date - interval 2 year)::date as evidence_window_start_date,
+        hash(role_code, target_level) as target_level_key,
+    from int_staff_in_post_on(as_of_dates)
 ),
 
 tenure as (
@@ -14,21 +18,108 @@ training as (
     select * from int_training_on(as_of_dates)
 ),
 
-requirements as (
-    select * from int_requirement_status_on(as_of_dates)
+bits as (
+    select * from int_requirement_bits
+),
+
+level_requirements as (
+    select role_code, level, count(distinct requirement_id) as requirements_total,
+    from bits
+    group by role_code, level
+),
+
+evidence_masks as (
+    -- Evidence against the person's target level, folded into one bit per requirement: which have
+    -- current evidence (approved, dated in (d - 2 years, d]: the rule of is_evidence_current, with
+    -- the window's start worked out once per date) and which have submitted evidence dated <= d.
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        bit_or(case
+            when evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date
+                then bits.requirement_bit
+            else 0::ubigint
+        end) as current_mask,
+        bit_or(case when evidence.status = 'submitted' then bits.requirement_bit else 0::ubigint end) as submitted_mask,
+    from stg_evidence as evidence
+    join bits
+        on bits.criterion_id = evidence.criterion_id
+        and not bits.is_time_based
+    join in_post
+        on in_post.staff_id = evidence.staff_id
+        and in_post.target_level_key = bits.level_key
+        and evidence.evidence_date <= in_post.as_of_date
+    where evidence.status <> 'rejected'
+    group by in_post.as_of_date, in_post.staff_id
+),
+
+time_members as (
+    -- Time-based criteria of the target level: met once tenure is reached with training up to date.
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        bits.requirement_bit,
+        bits.is_all_time_based,
+        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
+        training.is_training_ok,
+    from in_post
+    join bits
+        on bits.role_code = in_post.role_code
+        and bits.level = in_post.target_level
+        and bits.is_time_based
+    join tenure using (as_of_date, staff_id)
+    join training using (as_of_date, staff_id)
+),
+
+time_requirements as (
+    select
+        as_of_date,
+        staff_id,
+        requirement_bit,
+        bool_or(tenure_date <= as_of_date and is_training_ok) as is_met,
+        -- Waiting only on tenure: every member is time-based, not yet reached, with training up to date.
+        bool_and(is_all_time_based and tenure_date > as_of_date and is_training_ok) as is_waiting_on_tenure_only,
+        min(tenure_date) as ready_on_date,
+    from time_members
+    group by as_of_date, staff_id, requirement_bit
+),
+
+time_masks as (
+    select
+        as_of_date,
+        staff_id,
+        bit_or(requirement_bit) filter (where is_met) as met_mask,
+        bit_or(requirement_bit) filter (where is_waiting_on_tenure_only) as waiting_mask,
+        max(ready_on_date) filter (where is_waiting_on_tenure_only) as latest_tenure_date,
+    from time_requirements
+    group by as_of_date, staff_id
 ),
 
 per_person as (
     select
-        as_of_date,
-        staff_id,
-        count(*) as requirements_total,
-        count(*) filter (where is_met) as requirements_met,
-        count(*) filter (where not is_met and has_submitted) as awaiting_signoff,
-        bool_and(is_met or is_waiting_on_tenure_only) as is_waiting_on_tenure_only,
-        max(ready_on_date) filter (where not is_met) as latest_tenure_date,
-    from requirements
-    group by as_of_date, staff_id
+        in_post.as_of_date,
+        in_post.staff_id,
+        coalesce(level_requirements.requirements_total, 0) as requirements_total,
+        coalesce(evidence_masks.current_mask, 0::ubigint) | coalesce(time_masks.met_mask, 0::ubigint) as met_mask,
+        coalesce(evidence_masks.submitted_mask, 0::ubigint) as submitted_mask,
+        coalesce(time_masks.waiting_mask, 0::ubigint) as waiting_mask,
+        time_masks.latest_tenure_date,
+    from in_post
+    left join level_requirements
+        on level_requirements.role_code = in_post.role_code
+        and level_requirements.level = in_post.target_level
+    left join evidence_masks using (as_of_date, staff_id)
+    left join time_masks using (as_of_date, staff_id)
+),
+
+counted as (
+    select
+        *,
+        bit_count(met_mask) as requirements_met,
+        bit_count(submitted_mask & ~met_mask) as awaiting_signoff,
+        -- Unmet requirements that are not waiting only on tenure (ready_on needs there to be none).
+        requirements_total - bit_count(met_mask | waiting_mask) as requirements_blocked,
+    from per_person
 )
 
 select
@@ -43,28 +134,28 @@ select
     in_post.range,
     in_post.level,
     in_post.target_level,
-    coalesce(per_person.requirements_total, 0) as requirements_total,
-    coalesce(per_person.requirements_met, 0) as requirements_met,
-    coalesce(per_person.requirements_total, 0) - coalesce(per_person.requirements_met, 0) as requirements_missing,
-    coalesce(per_person.awaiting_signoff, 0) as awaiting_signoff,
+    counted.requirements_total,
+    counted.requirements_met,
+    counted.requirements_total - counted.requirements_met as requirements_missing,
+    counted.awaiting_signoff,
     tenure.tenure_months,
     tenure.effective_start_date,
     training.is_training_ok as training_ok,
     training.courses_not_current,
     case
         when in_post.target_level is null then 'top_of_role'
-        when coalesce(per_person.requirements_total, 0) = coalesce(per_person.requirements_met, 0) then 'ready'
-        when per_person.is_waiting_on_tenure_only then 'ready_on'
+        when counted.requirements_total = counted.requirements_met then 'ready'
+        when counted.requirements_blocked = 0 then 'ready_on'
         else 'not_ready'
     end as status,
     case
         when in_post.target_level is not null
-            and per_person.requirements_total > per_person.requirements_met
-            and per_person.is_waiting_on_tenure_only
-            then per_person.latest_tenure_date
+            and counted.requirements_total > counted.requirements_met
+            and counted.requirements_blocked = 0
+            then counted.latest_tenure_date
     end as ready_date,
     in_post.level_start_date,
 from in_post
 join tenure using (as_of_date, staff_id)
 join training using (as_of_date, staff_id)
-left join per_person using (as_of_date, staff_id)
+join counted using (as_of_date, staff_id)

@@ -1,59 +1,161 @@
 -- grain: one row per as-of date, person in post below the top of their role, and requirement of their target level
 -- purpose: an any-of group is met when any member is; its reason is the first in the list that applies to any member
+-- (Same answers as folding int_criterion_status_on by requirement, but the evidence is folded straight to
+-- requirements, which saves a pass over millions of rows.)
 create or replace macro int_requirement_status_on(as_of_dates) as table
 with
-criteria as (
-    select
-        *,
-        case reason
-            when 'tenure' then 1
-            when 'training' then 2
-            when 'awaiting_signoff' then 3
-            when 'expired' then 4
-            when 'rejected' then 5
-            when 'no_evidence' then 6
-        end as reason_rank,
-    from int_criterion_status_on(as_of_dates)
-),
-
-members as (
-    select distinct requirement_id, requirement_category, requirement_text from int_requirement_members
-),
-
-grouped as (
+in_post as (
     select
         as_of_date,
         staff_id,
         role_code,
         target_level,
+        (as_of_date - interval 2 year)::date as evidence_window_start_date,
+        hash(role_code, target_level) as target_level_key,
+    from int_staff_in_post_on(as_of_dates)
+    where target_level is not null
+),
+
+tenure as (
+    select as_of_date, staff_id, effective_start_date from int_tenure_on(as_of_dates)
+),
+
+training as (
+    select as_of_date, staff_id, is_training_ok from int_training_on(as_of_dates)
+),
+
+bits as (
+    select * from int_requirement_bits
+),
+
+requirements as (
+    select distinct
+        role_code,
+        level,
         requirement_id,
-        bool_or(is_met) as is_met,
-        min(reason_rank) as reason_rank,
-        min(due_date) filter (where reason = 'tenure') as tenure_due_date,
-        max(due_date) filter (where reason = 'expired') as expired_due_date,
-        bool_and(is_time_based and reason = 'tenure' and is_training_ok) as is_waiting_on_tenure_only,
-        min(tenure_date) filter (where reason = 'tenure') as ready_on_date,
-        bool_or(has_submitted) as has_submitted,
-        max(current_evidence_date) as current_evidence_date,
-        max(evidence_expires_date) as evidence_expires_date,
-        min(oldest_submitted_date) as oldest_submitted_date,
-        bool_and(is_time_based) as is_time_based,
+        requirement_category,
+        requirement_text,
+        is_all_time_based,
+        has_evidence_member,
+    from int_requirement_members
+),
+
+due as (
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        in_post.role_code,
+        in_post.target_level,
+        requirements.requirement_id,
+        requirements.requirement_category,
+        requirements.requirement_text,
+        requirements.is_all_time_based,
+        requirements.has_evidence_member,
+    from in_post
+    join requirements
+        on requirements.role_code = in_post.role_code
+        and requirements.level = in_post.target_level
+),
+
+evidence_facts as (
+    -- Evidence dated after d does not exist yet as far as d is concerned. "Current" is the rule of
+    -- is_evidence_current (approved, dated in (d - 2 years, d]), with the window worked out once per date.
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        bits.requirement_id,
+        bool_or(evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date)
+            as has_current_evidence,
+        max(evidence.evidence_date) filter (
+            where evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date
+        ) as current_evidence_date,
+        max(evidence.evidence_date) filter (where evidence.status = 'approved') as latest_approved_date,
+        min(evidence.evidence_date) filter (where evidence.status = 'submitted') as oldest_submitted_date,
+        bool_or(evidence.status = 'submitted') as has_submitted,
+        bool_or(evidence.status = 'rejected') as has_rejected,
+    from stg_evidence as evidence
+    join bits
+        on bits.criterion_id = evidence.criterion_id
+        and not bits.is_time_based
+    join in_post
+        on in_post.staff_id = evidence.staff_id
+        and in_post.target_level_key = bits.level_key
+        and evidence.evidence_date <= in_post.as_of_date
+    group by in_post.as_of_date, in_post.staff_id, bits.requirement_id
+),
+
+time_members as (
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        bits.requirement_id,
+        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
+        training.is_training_ok,
+    from in_post
+    join bits
+        on bits.level_key = in_post.target_level_key
+        and bits.is_time_based
+    join tenure using (as_of_date, staff_id)
+    join training using (as_of_date, staff_id)
+),
+
+time_facts as (
+    -- Time-based members: met once tenure is reached with training up to date; otherwise the reason
+    -- is tenure (not reached, with the date it will be) or training (reached, training not up to date).
+    select
+        as_of_date,
+        staff_id,
+        requirement_id,
+        bool_or(tenure_date <= as_of_date and is_training_ok) as is_met,
+        bool_or(tenure_date > as_of_date) as has_tenure_reason,
+        bool_and(tenure_date > as_of_date and is_training_ok) as is_waiting_on_tenure,
+        min(tenure_date) filter (where tenure_date > as_of_date) as tenure_due_date,
         min(tenure_date) as tenure_date,
-    from criteria
-    group by as_of_date, staff_id, role_code, target_level, requirement_id
+    from time_members
+    group by as_of_date, staff_id, requirement_id
+),
+
+assessed as (
+    select
+        due.*,
+        coalesce(evidence_facts.has_current_evidence, false) or coalesce(time_facts.is_met, false) as is_met,
+        -- The first reason in the list that applies to any member (1 tenure ... 6 no_evidence).
+        least(
+            case when time_facts.requirement_id is not null then
+                case when time_facts.has_tenure_reason then 1 else 2 end
+            end,
+            case when due.has_evidence_member then
+                case
+                    when evidence_facts.has_submitted then 3
+                    when evidence_facts.latest_approved_date is not null then 4
+                    when evidence_facts.has_rejected then 5
+                    else 6
+                end
+            end
+        ) as reason_rank,
+        time_facts.tenure_due_date,
+        (evidence_facts.latest_approved_date + interval 2 year)::date as expired_due_date,
+        due.is_all_time_based and coalesce(time_facts.is_waiting_on_tenure, false) as is_waiting_on_tenure_only,
+        coalesce(evidence_facts.has_submitted, false) as has_submitted,
+        evidence_facts.current_evidence_date,
+        evidence_facts.oldest_submitted_date,
+        time_facts.tenure_date,
+    from due
+    left join evidence_facts using (as_of_date, staff_id, requirement_id)
+    left join time_facts using (as_of_date, staff_id, requirement_id)
 )
 
 select
-    grouped.as_of_date,
-    grouped.staff_id,
-    grouped.role_code,
-    grouped.target_level,
-    grouped.requirement_id,
-    members.requirement_category as category,
-    members.requirement_text as criterion,
-    grouped.is_met,
-    case when not grouped.is_met then
-        case grouped.reason_rank
+    as_of_date,
+    staff_id,
+    role_code,
+    target_level,
+    requirement_id,
+    requirement_category as category,
+    requirement_text as criterion,
+    is_met,
+    case when not is_met then
+        case reason_rank
             when 1 then 'tenure'
             when 2 then 'training'
             when 3 then 'awaiting_signoff'
@@ -62,19 +164,18 @@ select
             when 6 then 'no_evidence'
         end
     end as reason,
-    case when not grouped.is_met then
-        case grouped.reason_rank
-            when 1 then grouped.tenure_due_date
-            when 4 then grouped.expired_due_date
+    case when not is_met then
+        case reason_rank
+            when 1 then tenure_due_date
+            when 4 then expired_due_date
         end
     end as due_date,
-    not grouped.is_met and grouped.is_waiting_on_tenure_only as is_waiting_on_tenure_only,
-    case when not grouped.is_met and grouped.is_waiting_on_tenure_only then grouped.ready_on_date end as ready_on_date,
-    grouped.has_submitted,
-    grouped.current_evidence_date,
-    grouped.evidence_expires_date,
-    grouped.oldest_submitted_date,
-    grouped.is_time_based,
-    grouped.tenure_date,
-from grouped
-join members using (requirement_id)
+    not is_met and is_waiting_on_tenure_only as is_waiting_on_tenure_only,
+    case when not is_met and is_waiting_on_tenure_only then tenure_due_date end as ready_on_date,
+    has_submitted,
+    current_evidence_date,
+    (current_evidence_date + interval 2 year)::date as evidence_expires_date,
+    oldest_submitted_date,
+    is_all_time_based as is_time_based,
+    tenure_date,
+from assessed

@@ -2,12 +2,16 @@
 -- purpose: who counts on each date (level_start_date <= d, not yet left), with role, range and target level
 create or replace macro int_staff_in_post_on(as_of_dates) as table
 with
-dates as (
-    select distinct unnest(as_of_dates)::date as as_of_date
-),
-
 staff as (
-    select * from stg_staff
+    -- Each person's dates in post, from the list, by a filter on their own row rather than a join
+    -- against the dates: the planner then knows this is about one row per person, not a handful.
+    select
+        *,
+        unnest(list_filter(
+            list_distinct(as_of_dates::date[]),
+            lambda as_of_date: level_start_date <= as_of_date and (left_on is null or left_on > as_of_date)
+        )) as as_of_date,
+    from stg_staff
 ),
 
 roles as (
@@ -19,7 +23,7 @@ levels as (
 )
 
 select
-    dates.as_of_date,
+    staff.as_of_date,
     staff.staff_id,
     staff.name,
     staff.team,
@@ -33,10 +37,7 @@ select
     levels.next_level as target_level,
     levels.is_top_level,
     staff.level_start_date,
-from dates
-join staff
-    on staff.level_start_date <= dates.as_of_date
-    and (staff.left_on is null or staff.left_on > dates.as_of_date)
+from staff
 join roles using (role_code)
 join levels
     on levels.role_code = staff.role_code

@@ -7,7 +7,8 @@ in_post as (
 ),
 
 credit as (
-    select * from int_acting_credit_on(as_of_dates)
+    -- The credit of someone in post does not depend on d (see int_acting_credit).
+    select staff_id, credited_days from int_acting_credit
 ),
 
 started as (
@@ -17,7 +18,7 @@ started as (
         coalesce(credit.credited_days, 0) as credited_days,
         (in_post.level_start_date - coalesce(credit.credited_days, 0))::date as effective_start_date,
     from in_post
-    left join credit using (as_of_date, staff_id)
+    left join credit using (staff_id)
 ),
 
 months as (

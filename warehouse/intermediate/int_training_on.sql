@@ -6,20 +6,38 @@ in_post as (
     select as_of_date, staff_id from int_staff_in_post_on(as_of_dates)
 ),
 
+mandatory as (
+    -- Each mandatory course gets one bit (its position in this list), so the courses that are
+    -- current on d fold into one integer per person.
+    select list(course order by course) as courses from stg_mandatory_courses
+),
+
 training as (
-    select * from stg_training where is_mandatory
+    select
+        training.staff_id,
+        training.completed_on,
+        training.expires_on,
+        list_position(mandatory.courses, training.course) - 1 as course_number,
+    from stg_training as training
+    cross join mandatory
 ),
 
 current_courses as (
     select
         in_post.as_of_date,
         in_post.staff_id,
-        count(distinct training.course) as current_course_count,
+        bit_count(bit_or(
+            case
+                when training.course_number < 64 then 1::ubigint << training.course_number::integer
+                else error('more than 64 mandatory courses')
+            end
+        )) as current_course_count,
     from in_post
     join training
         on training.staff_id = in_post.staff_id
         and training.completed_on <= in_post.as_of_date
         and (training.expires_on is null or training.expires_on > in_post.as_of_date)
+    where training.course_number is not null
     group by in_post.as_of_date, in_post.staff_id
 ),
 

@@ -3,7 +3,7 @@
 create or replace macro gaps_on(d) as table
 with
 requirements as (
-    select * from int_requirement_status_on([d::date]) where not is_met
+    select * from int_unmet_requirements_on([d::date])
 ),
 
 in_post as (

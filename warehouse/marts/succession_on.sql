@@ -14,22 +14,19 @@ levels as (
     select * from stg_levels
 ),
 
-members as (
-    select * from int_requirement_members
-),
-
 entry_requirements as (
     -- Entry requirements: the evidence-based criteria of the target role's first level.
     select
-        members.role_code as target_role_code,
-        members.requirement_id,
-        members.criterion_id,
-    from members
+        bits.role_code as target_role_code,
+        bits.requirement_id,
+        bits.criterion_id,
+        bits.requirement_bit,
+    from int_requirement_bits as bits
     join levels
-        on levels.role_code = members.role_code
-        and levels.level = members.level
+        on levels.role_code = bits.role_code
+        and levels.level = bits.level
         and levels.is_first_level
-    where not members.is_time_based
+    where not bits.is_time_based
 ),
 
 entry_counts as (
@@ -45,6 +42,7 @@ candidates as (
         target.range as target_range,
         readiness.*,
         levels.is_top_level,
+        coalesce(target_levels.is_top_level, false) as is_target_level_top,
     from roles as target
     join readiness
         on readiness.role_code <> target.role_code
@@ -55,20 +53,28 @@ candidates as (
     join levels
         on levels.role_code = readiness.role_code
         and levels.level = readiness.level
+    left join levels as target_levels
+        on target_levels.role_code = readiness.role_code
+        and target_levels.level = readiness.target_level
+),
+
+entry_evidence as (
+    -- Current evidence against each role's entry requirements, one bit per requirement and person,
+    -- gathered before joining the candidates so the evidence is read once.
+    select
+        entry_requirements.target_role_code,
+        evidence.staff_id,
+        bit_count(bit_or(entry_requirements.requirement_bit)) as entry_requirements_met,
+    from stg_evidence as evidence
+    join entry_requirements using (criterion_id)
+    where is_evidence_current(evidence.status, evidence.evidence_date, d::date)
+    group by entry_requirements.target_role_code, evidence.staff_id
 ),
 
 entry_met as (
-    select
-        candidates.target_role_code,
-        candidates.staff_id,
-        count(distinct entry_requirements.requirement_id) as entry_requirements_met,
+    select candidates.target_role_code, candidates.staff_id, entry_evidence.entry_requirements_met,
     from candidates
-    join entry_requirements using (target_role_code)
-    join stg_evidence as evidence
-        on evidence.staff_id = candidates.staff_id
-        and evidence.criterion_id = entry_requirements.criterion_id
-    where is_evidence_current(evidence.status, evidence.evidence_date, d::date)
-    group by candidates.target_role_code, candidates.staff_id
+    join entry_evidence using (target_role_code, staff_id)
 ),
 
 scored as (
@@ -98,9 +104,7 @@ select
     case
         when is_top_level and entry_requirements_met = entry_requirements_total then 'ready_now'
         when is_top_level then 'ready_1_2_years'
-        when status in ('ready', 'ready_on') and target_level in (
-            select level from stg_levels where stg_levels.role_code = scored.role_code and stg_levels.is_top_level
-        ) then 'ready_1_2_years'
+        when status in ('ready', 'ready_on') and is_target_level_top then 'ready_1_2_years'
         when entry_requirements_total > 0 and entry_requirements_met * 2 >= entry_requirements_total then 'ready_1_2_years'
         else 'longer_term'
     end as bench,

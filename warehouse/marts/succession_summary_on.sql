@@ -7,7 +7,8 @@ roles as (
 ),
 
 incumbents as (
-    select role_code, count(*) as incumbents from readiness_on(d) group by role_code
+    -- Everyone in post (the rows of readiness_on), without working out their readiness again.
+    select role_code, count(*) as incumbents from int_staff_in_post_on([d::date]) group by role_code
 ),
 
 bench as (

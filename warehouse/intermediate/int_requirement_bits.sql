@@ -1,0 +1,31 @@
+-- grain: one row per criterion, with its requirement's position within its role and level
+-- purpose: numbers each level's requirements 0, 1, 2, ... so one integer per person can say which are met (a bitmask)
+create or replace view int_requirement_bits as
+with
+members as (
+    select * from int_requirement_members
+),
+
+numbered as (
+    select
+        *,
+        dense_rank() over (partition by role_code, level order by requirement_id) - 1 as requirement_number,
+    from members
+)
+
+select
+    criterion_id,
+    requirement_id,
+    role_code,
+    level,
+    -- One integer for (role_code, level): joins on it are cheaper than on the two strings.
+    hash(role_code, level) as level_key,
+    min_months,
+    is_time_based,
+    is_all_time_based,
+    -- A 64-bit mask holds 64 requirements per level; the shipped frameworks have at most 32. Say so rather than miscount.
+    case
+        when requirement_number < 64 then (1::ubigint << requirement_number::integer)
+        else error('a level has more than 64 requirements: ' || role_code || ' ' || level)
+    end as requirement_bit,
+from numbered

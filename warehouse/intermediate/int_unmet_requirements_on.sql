@@ -1,0 +1,216 @@
+-- grain: one row per as-of date, person in post below the top of their role, and unmet requirement of their target level
+-- purpose: the unmet rows of int_requirement_status_on (same columns, same rules), found without building a row per
+-- person and requirement: evidence is folded into one bitmask per person (bit n = the level's requirement n), and only
+-- the requirements left unmet get a row and a second look for their dates
+create or replace macro int_unmet_requirements_on(as_of_dates) as table
+with
+in_post as (
+    select
+        as_of_date,
+        staff_id,
+        role_code,
+        target_level,
+        (as_of_date - interval 2 year)::date as evidence_window_start_date,
+        hash(role_code, target_level) as target_level_key,
+    from int_staff_in_post_on(as_of_dates)
+    where target_level is not null
+),
+
+tenure as (
+    select as_of_date, staff_id, effective_start_date from int_tenure_on(as_of_dates)
+),
+
+training as (
+    select as_of_date, staff_id, is_training_ok from int_training_on(as_of_dates)
+),
+
+bits as (
+    select * from int_requirement_bits
+),
+
+requirements as (
+    select distinct
+        bits.level_key,
+        bits.requirement_id,
+        bits.requirement_bit,
+        members.requirement_category,
+        members.requirement_text,
+        members.is_all_time_based,
+        members.has_evidence_member,
+    from bits
+    join int_requirement_members as members using (criterion_id)
+),
+
+target_evidence as materialized (
+    -- Evidence dated after d does not exist yet as far as d is concerned. "Current" is the rule of
+    -- is_evidence_current (approved, dated in (d - 2 years, d]), with the window worked out once per date.
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        bits.requirement_id,
+        bits.requirement_bit,
+        evidence.status,
+        evidence.evidence_date,
+        evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date as is_current,
+    from stg_evidence as evidence
+    join bits
+        on bits.criterion_id = evidence.criterion_id
+        and not bits.is_time_based
+    join in_post
+        on in_post.staff_id = evidence.staff_id
+        and in_post.target_level_key = bits.level_key
+        and evidence.evidence_date <= in_post.as_of_date
+),
+
+evidence_masks as (
+    select
+        as_of_date,
+        staff_id,
+        bit_or(case when is_current then requirement_bit else 0::ubigint end) as current_mask,
+        bit_or(case when status = 'submitted' then requirement_bit else 0::ubigint end) as submitted_mask,
+        bit_or(case when status = 'approved' then requirement_bit else 0::ubigint end) as approved_mask,
+        bit_or(case when status = 'rejected' then requirement_bit else 0::ubigint end) as rejected_mask,
+    from target_evidence
+    group by as_of_date, staff_id
+),
+
+time_members as (
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        bits.requirement_id,
+        bits.requirement_bit,
+        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
+        training.is_training_ok,
+    from in_post
+    join bits
+        on bits.level_key = in_post.target_level_key
+        and bits.is_time_based
+    join tenure using (as_of_date, staff_id)
+    join training using (as_of_date, staff_id)
+),
+
+time_facts as (
+    -- Time-based members: met once tenure is reached with training up to date; otherwise the reason
+    -- is tenure (not reached, with the date it will be) or training (reached, training not up to date).
+    select
+        as_of_date,
+        staff_id,
+        requirement_id,
+        any_value(requirement_bit) as requirement_bit,
+        bool_or(tenure_date <= as_of_date and is_training_ok) as is_met,
+        bool_or(tenure_date > as_of_date) as has_tenure_reason,
+        bool_and(tenure_date > as_of_date and is_training_ok) as is_waiting_on_tenure,
+        min(tenure_date) filter (where tenure_date > as_of_date) as tenure_due_date,
+        min(tenure_date) as tenure_date,
+    from time_members
+    group by as_of_date, staff_id, requirement_id
+),
+
+time_masks as (
+    select
+        as_of_date,
+        staff_id,
+        bit_or(case when is_met then requirement_bit else 0::ubigint end) as met_mask,
+    from time_facts
+    group by as_of_date, staff_id
+),
+
+unmet as (
+    select
+        in_post.as_of_date,
+        in_post.staff_id,
+        in_post.role_code,
+        in_post.target_level,
+        requirements.requirement_id,
+        requirements.requirement_category,
+        requirements.requirement_text,
+        requirements.is_all_time_based,
+        requirements.has_evidence_member,
+        (coalesce(evidence_masks.submitted_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_submitted,
+        (coalesce(evidence_masks.approved_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_approved,
+        (coalesce(evidence_masks.rejected_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_rejected,
+    from in_post
+    join requirements on requirements.level_key = in_post.target_level_key
+    left join evidence_masks using (as_of_date, staff_id)
+    left join time_masks using (as_of_date, staff_id)
+    where (
+        (coalesce(evidence_masks.current_mask, 0::ubigint) | coalesce(time_masks.met_mask, 0::ubigint))
+        & requirements.requirement_bit
+    ) = 0
+),
+
+unmet_evidence_dates as (
+    -- The dates behind the reasons, read only for the requirements left unmet.
+    select
+        target_evidence.as_of_date,
+        target_evidence.staff_id,
+        target_evidence.requirement_id,
+        max(target_evidence.evidence_date) filter (where target_evidence.status = 'approved') as latest_approved_date,
+        min(target_evidence.evidence_date) filter (where target_evidence.status = 'submitted') as oldest_submitted_date,
+    from target_evidence
+    semi join unmet
+        on unmet.as_of_date = target_evidence.as_of_date
+        and unmet.staff_id = target_evidence.staff_id
+        and unmet.requirement_id = target_evidence.requirement_id
+    where target_evidence.status <> 'rejected'
+    group by target_evidence.as_of_date, target_evidence.staff_id, target_evidence.requirement_id
+),
+
+assessed as (
+    select
+        unmet.*,
+        -- The first reason in the list that applies to any member (1 tenure ... 6 no_evidence).
+        least(
+            case when time_facts.requirement_id is not null then
+                case when time_facts.has_tenure_reason then 1 else 2 end
+            end,
+            case when unmet.has_evidence_member then
+                case
+                    when unmet.has_submitted then 3
+                    when unmet.has_approved then 4
+                    when unmet.has_rejected then 5
+                    else 6
+                end
+            end
+        ) as reason_rank,
+        time_facts.tenure_due_date,
+        (unmet_evidence_dates.latest_approved_date + interval 2 year)::date as expired_due_date,
+        unmet.is_all_time_based and coalesce(time_facts.is_waiting_on_tenure, false) as is_waiting_on_tenure_only,
+        unmet_evidence_dates.oldest_submitted_date,
+        time_facts.tenure_date,
+    from unmet
+    left join time_facts using (as_of_date, staff_id, requirement_id)
+    left join unmet_evidence_dates using (as_of_date, staff_id, requirement_id)
+)
+
+select
+    as_of_date,
+    staff_id,
+    role_code,
+    target_level,
+    requirement_id,
+    requirement_category as category,
+    requirement_text as criterion,
+    false as is_met,
+    case reason_rank
+        when 1 then 'tenure'
+        when 2 then 'training'
+        when 3 then 'awaiting_signoff'
+        when 4 then 'expired'
+        when 5 then 'rejected'
+        when 6 then 'no_evidence'
+    end as reason,
+    case reason_rank
+        when 1 then tenure_due_date
+        when 4 then expired_due_date
+    end as due_date,
+    is_waiting_on_tenure_only,
+    case when is_waiting_on_tenure_only then tenure_due_date end as ready_on_date,
+    has_submitted,
+    null::date as current_evidence_date,
+    null::date as evidence_expires_date,
+    oldest_submitted_date,
+    is_all_time_based as is_time_based,
+    tenure_date,
+from assessed
