@@ -1,3 +1,5 @@
+"""Command line: `python -m bench generate|run ...`; see `python -m bench --help`."""
+
 from bench.cli import main
 
 raise SystemExit(main())
