@@ -7,6 +7,7 @@ apostrophe, so a spreadsheet never runs it as a formula (CSV/formula injection).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -15,6 +16,8 @@ import pandas as pd
 import streamlit as st
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# An interactive table shows at most this many rows (the browser stays quick at any size); the CSV holds all.
+MAX_ROWS_SHOWN = 5_000
 
 
 def neutralise(value):
@@ -76,22 +79,28 @@ def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these
 
     `row_style` returns CSS for a row (e.g. highlight roles at risk); `plain` draws a static table (wrapped
     text, prints well); `download=False` leaves the button out (print view); `links` are columns of in-app
-    links, shown but not exported.
+    links, shown but not exported. Only the first MAX_ROWS_SHOWN rows are drawn, with a note saying so;
+    the CSV is written when the button is clicked (not on every render) and holds every row.
     """
     if frame.empty:
         st.info(empty)
         return
     config = {**date_columns(frame), **(column_config or {})}
+    shown = frame.head(MAX_ROWS_SHOWN)
     if plain:
         # A static table: long wording wraps, and it prints on paper as it looks on screen.
-        st.table(readable(frame).style.hide(axis="index"))
+        st.table(readable(shown).style.hide(axis="index"))
     else:
-        shown = frame.style.apply(lambda row: [row_style(row)] * len(row), axis=1) if row_style else frame
-        st.dataframe(shown, hide_index=True, column_config=config, height=height, placeholder="—")
+        styled = shown.style.apply(lambda row: [row_style(row)] * len(row), axis=1) if row_style else shown
+        st.dataframe(styled, hide_index=True, column_config=config, height=height, placeholder="—")
+    if len(frame) > MAX_ROWS_SHOWN:
+        st.caption(f"Showing the first {MAX_ROWS_SHOWN:,} of {len(frame):,} rows"
+                   + ("; the CSV download holds them all." if download else "."))
     if not download:
         return
-    st.download_button("Download CSV", csv_bytes(frame.drop(columns=list(links))), file_name=file_name(title), mime="text/csv",
-                       key=key or f"download-{file_name(title)}", on_click="ignore", icon=":material/download:")
+    st.download_button("Download CSV", functools.partial(csv_bytes, frame.drop(columns=list(links))),
+                       file_name=file_name(title), mime="text/csv", key=key or f"download-{file_name(title)}",
+                       on_click="ignore", icon=":material/download:")
 
 
 def workbook_bytes(about: Mapping[str, object], sheets: Mapping[str, pd.DataFrame]) -> bytes:

@@ -1,5 +1,7 @@
 """Succession: the bench for every role, roles at risk, candidates, and the meeting pack."""
 
+import functools
+
 import streamlit as st
 
 from dashboard import charts
@@ -54,7 +56,7 @@ table(shown.assign(**{"Entry requirements covered": shown["Entry requirements co
           help="Share of the role's first-level evidence requirements the candidate already has current evidence for")})
 
 st.subheader("Meeting pack")
-st.download_button("Download the meeting pack (Excel)", meeting_pack(viewer, filters),
+st.download_button("Download the meeting pack (Excel)", functools.partial(meeting_pack, viewer, filters),
                    file_name=f"succession-pack-{filters.as_of}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary",
                    on_click="ignore", icon=":material/download:", key="meeting-pack")

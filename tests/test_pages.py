@@ -452,6 +452,23 @@ def test_dates_export_as_dates():
     assert csv_bytes(frame).decode("utf-8-sig").splitlines()[1] == "2026-03-31"
 
 
+def test_a_long_table_draws_its_first_rows_and_says_so_and_writes_its_csv_on_click():
+    def script():
+        import pandas as pd
+
+        from dashboard import downloads
+
+        downloads.MAX_ROWS_SHOWN = 5
+        downloads.table(pd.DataFrame({"Name": [f"Person {number}" for number in range(12)]}), "people")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 5
+    assert "Showing the first 5 of 12 rows" in at.caption[0].value
+    # The CSV is written when the button is clicked (a deferred download), not on every render.
+    assert at.get("download_button")[0].proto.deferred_file_id
+
+
 def test_pages_hold_no_sql_and_never_import_duckdb():
     for path in sorted((ROOT / "pages").glob("*.py")):
         text = path.read_text()

@@ -2,7 +2,7 @@
 -- purpose: the readiness rules for many dates at once (readiness_on reads it; gaps_on gives the per-requirement detail)
 create or replace macro int_readiness_on(as_of_dates) as table
 with
-in_post as (
+in_post as not materialized (
     select
         *,
         (as_of_date - interval 2 year)::date as evidence_window_start_date,
@@ -41,14 +41,16 @@ evidence_masks as (
             else 0::ubigint
         end) as current_mask,
         bit_or(case when evidence.status = 'submitted' then bits.requirement_bit else 0::ubigint end) as submitted_mask,
+    -- Joined to in_post first: the planner then builds its hash table on the people (about one row
+    -- each), not on the evidence (tens of rows each), which EXPLAIN ANALYZE showed to cost 0.5 s at 100,000.
     from stg_evidence as evidence
-    join bits
-        on bits.criterion_id = evidence.criterion_id
-        and not bits.is_time_based
     join in_post
         on in_post.staff_id = evidence.staff_id
-        and in_post.target_level_key = bits.level_key
         and evidence.evidence_date <= in_post.as_of_date
+    join bits
+        on bits.criterion_id = evidence.criterion_id
+        and bits.level_key = in_post.target_level_key
+        and not bits.is_time_based
     where evidence.status <> 'rejected'
     group by in_post.as_of_date, in_post.staff_id
 ),

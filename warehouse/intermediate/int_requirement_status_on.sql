@@ -4,7 +4,7 @@
 -- requirements, which saves a pass over millions of rows.)
 create or replace macro int_requirement_status_on(as_of_dates) as table
 with
-in_post as (
+in_post as not materialized (
     select
         as_of_date,
         staff_id,
@@ -73,14 +73,16 @@ evidence_facts as (
         min(evidence.evidence_date) filter (where evidence.status = 'submitted') as oldest_submitted_date,
         bool_or(evidence.status = 'submitted') as has_submitted,
         bool_or(evidence.status = 'rejected') as has_rejected,
+    -- Joined to in_post first, in_post not materialized: the planner then hashes the people, not the
+    -- evidence (see int_readiness_on).
     from stg_evidence as evidence
-    join bits
-        on bits.criterion_id = evidence.criterion_id
-        and not bits.is_time_based
     join in_post
         on in_post.staff_id = evidence.staff_id
-        and in_post.target_level_key = bits.level_key
         and evidence.evidence_date <= in_post.as_of_date
+    join bits
+        on bits.criterion_id = evidence.criterion_id
+        and bits.level_key = in_post.target_level_key
+        and not bits.is_time_based
     group by in_post.as_of_date, in_post.staff_id, bits.requirement_id
 ),
 

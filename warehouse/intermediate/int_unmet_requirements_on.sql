@@ -4,7 +4,7 @@
 -- the requirements left unmet get a row and a second look for their dates
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
-in_post as (
+in_post as not materialized (
     select
         as_of_date,
         staff_id,
@@ -52,14 +52,16 @@ target_evidence as materialized (
         evidence.status,
         evidence.evidence_date,
         evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date as is_current,
+    -- Joined to in_post first, in_post not materialized: the planner then hashes the people, not the
+    -- evidence (see int_readiness_on).
     from stg_evidence as evidence
-    join bits
-        on bits.criterion_id = evidence.criterion_id
-        and not bits.is_time_based
     join in_post
         on in_post.staff_id = evidence.staff_id
-        and in_post.target_level_key = bits.level_key
         and evidence.evidence_date <= in_post.as_of_date
+    join bits
+        on bits.criterion_id = evidence.criterion_id
+        and bits.level_key = in_post.target_level_key
+        and not bits.is_time_based
 ),
 
 evidence_masks as (
