@@ -34,9 +34,10 @@ second[2].metric("Evidence awaiting sign-off", figures["evidence_awaiting_signof
 second[3].metric("Expired mandatory training", figures["expired_mandatory_training"],
                  help="People with at least one mandatory course out of date.")
 
+counts = ask(queries.status_counts_by_team_and_range, viewer, filters)
+by_team, by_range = counts["team"], counts["range"]
 left, right = st.columns([3, 2])
 with left:
-    by_team = ask(queries.status_counts, viewer, filters, "team")
     event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
                             selection_mode=charts.TEAM_PICK)
     picked = event.selection.get(charts.TEAM_PICK, []) if event else []
@@ -44,7 +45,6 @@ with left:
     if team:
         st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
 with right:
-    by_range = ask(queries.status_counts, viewer, filters, "range")
     st.altair_chart(charts.status_by_range_chart(by_range))
 
 trend = ask(queries.readiness_trend, viewer, filters, 24)

@@ -113,8 +113,13 @@ def test_aggregates_count_only_the_viewers_scope(con, kind):
     blockers = queries.blockers(con, viewer, filters)
     assert int(blockers["people_blocked"].sum()) == scoped_gaps
     counts = queries.status_counts(con, viewer, filters, "team")
-    assert int(counts["people"].sum()) == len(allowed & {row[0] for row in con.execute(
-        "select staff_id from readiness_on(?)", [TODAY]).fetchall()})
+    in_scope = len(allowed & {row[0] for row in con.execute("select staff_id from readiness_on(?)", [TODAY]).fetchall()})
+    assert int(counts["people"].sum()) == in_scope
+    # The Overview's one-pass counts are the same figures, by team and by range.
+    both = queries.status_counts_by_team_and_range(con, viewer, filters)
+    assert both["team"].equals(counts)
+    assert both["range"].equals(queries.status_counts(con, viewer, filters, "range"))
+    assert int(both["range"]["people"].sum()) == in_scope
     candidates = queries.succession_candidates(con, viewer, filters)
     assert set(candidates["staff_id"]) <= allowed
     summary = queries.succession_summary(con, viewer, filters)

@@ -73,6 +73,17 @@ SCOPED_READINESS = """
     )
 """
 
+SCOPED_STAFF = """
+    scoped_staff as (
+        select staff.*
+        from staff_in_post_on($as_of) as staff
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where ($framework is null or staff.framework = $framework)
+          and (len($teams) = 0 or list_contains($teams, staff.team))
+          and (len($ranges) = 0 or list_contains($ranges, staff.range))
+    )
+"""
+
 SCOPED_GAPS = """
     scoped_gaps as (
         select gaps.*
@@ -176,6 +187,23 @@ def status_counts(con, viewer: Viewer, filters: Filters, by: str) -> pd.DataFram
     return query(con, sql, _parameters(viewer, filters))
 
 
+def status_counts_by_team_and_range(con, viewer: Viewer, filters: Filters) -> dict[str, pd.DataFrame]:
+    """People per readiness status by team and by range, from one pass over readiness (grouping sets)."""
+    sql = f"""
+        with {SCOPED_READINESS}
+        select team, range, status, count(*) as people
+        from scoped_readiness
+        group by grouping sets ((team, status), (range, status))
+        order by team, range, status
+    """
+    frame = query(con, sql, _parameters(viewer, filters))
+    return {
+        "team": frame[frame["team"].notna()][["team", "status", "people"]].reset_index(drop=True),
+        "range": frame[frame["range"].notna()][["range", "status", "people"]].astype({"range": "int32"})
+        .reset_index(drop=True),
+    }
+
+
 def readiness_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> pd.DataFrame:
     """People per status at each month-end of the last `months` months (reconstructed; see docs/rules.md)."""
     sql = """
@@ -222,12 +250,14 @@ def blockers(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] 
 def blocked_people(con, viewer: Viewer, filters: Filters, requirement_id: str) -> pd.DataFrame:
     """Who one requirement holds back, why, and whether it is the last thing they need."""
     sql = f"""
-        with {SCOPED_GAPS}, {SCOPED_READINESS}
-        select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, scoped_readiness.role_title,
-               scoped_readiness.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
-               scoped_readiness.requirements_missing = 1 as is_only_blocker
+        with {SCOPED_GAPS}, {SCOPED_STAFF},
+        missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id)
+        select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, scoped_staff.role_title,
+               scoped_staff.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
+               missing.requirements_missing = 1 as is_only_blocker
         from scoped_gaps
-        join scoped_readiness using (staff_id)
+        join scoped_staff using (staff_id)
+        join missing using (staff_id)
         where scoped_gaps.requirement_id = $requirement_id
         order by is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
     """
@@ -250,13 +280,13 @@ def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
 def team_heatmap(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One cell per member and requirement of their target level: met, or the reason it is not."""
     sql = f"""
-        with {SCOPED_READINESS}
-        select scoped_readiness.name, scoped_readiness.staff_id, requirements.requirement_id,
+        with {SCOPED_STAFF}
+        select scoped_staff.name, scoped_staff.staff_id, requirements.requirement_id,
                requirements.category, requirements.criterion,
                coalesce(requirements.reason, 'met') as state, requirements.due_date
         from requirement_status_on($as_of) as requirements
-        join scoped_readiness using (staff_id)
-        order by scoped_readiness.name, requirements.requirement_id
+        join scoped_staff using (staff_id)
+        order by scoped_staff.name, requirements.requirement_id
     """
     return query(con, sql, _parameters(viewer, filters))
 
@@ -264,14 +294,14 @@ def team_heatmap(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
 def awaiting_signoff(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Evidence submitted and not yet signed off, oldest first."""
     sql = f"""
-        with {SCOPED_READINESS}
-        select evidence.evidence_date, scoped_readiness.name, scoped_readiness.team, evidence.criterion_id,
+        with {SCOPED_STAFF}
+        select evidence.evidence_date, scoped_staff.name, scoped_staff.team, evidence.criterion_id,
                criteria.criterion, evidence.evidence_ref, evidence.staff_id
         from stg_evidence as evidence
-        join scoped_readiness using (staff_id)
+        join scoped_staff using (staff_id)
         left join stg_criteria as criteria using (criterion_id)
         where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
-        order by evidence.evidence_date, scoped_readiness.name
+        order by evidence.evidence_date, scoped_staff.name
     """
     return query(con, sql, _parameters(viewer, filters))
 
@@ -279,17 +309,17 @@ def awaiting_signoff(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
 def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> pd.DataFrame:
     """Mandatory training that expires within `days` of the as-of date (and has no later renewal)."""
     sql = f"""
-        with {SCOPED_READINESS},
+        with {SCOPED_STAFF},
         latest as (
             select staff_id, course, max(completed_on) as completed_on, arg_max(expires_on, completed_on) as expires_on
             from stg_training
             where is_mandatory and completed_on <= $as_of
             group by staff_id, course
         )
-        select latest.expires_on, scoped_readiness.name, scoped_readiness.team, latest.course, latest.staff_id
-        from latest join scoped_readiness using (staff_id)
+        select latest.expires_on, scoped_staff.name, scoped_staff.team, latest.course, latest.staff_id
+        from latest join scoped_staff using (staff_id)
         where latest.expires_on > $as_of and latest.expires_on <= ($as_of + to_days($days))::date
-        order by latest.expires_on, scoped_readiness.name
+        order by latest.expires_on, scoped_staff.name
     """
     return query(con, sql, _parameters(viewer, filters, days=days))
 
@@ -297,14 +327,14 @@ def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> 
 def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
     """Requirements met today whose only current evidence passes two years within `days`."""
     sql = f"""
-        with {SCOPED_READINESS}
-        select requirements.evidence_expires_date, scoped_readiness.name, scoped_readiness.team,
+        with {SCOPED_STAFF}
+        select requirements.evidence_expires_date, scoped_staff.name, scoped_staff.team,
                requirements.requirement_id, requirements.criterion, requirements.staff_id
         from requirement_status_on($as_of) as requirements
-        join scoped_readiness using (staff_id)
+        join scoped_staff using (staff_id)
         where requirements.is_met and not requirements.is_time_based
           and requirements.evidence_expires_date <= ($as_of + to_days($days))::date
-        order by requirements.evidence_expires_date, scoped_readiness.name
+        order by requirements.evidence_expires_date, scoped_staff.name
     """
     return query(con, sql, _parameters(viewer, filters, days=days))
 
@@ -324,8 +354,8 @@ def tenure_completing(con, viewer: Viewer, filters: Filters, days: int = 90) -> 
 def people(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """The people the viewer may open on the Person page."""
     sql = f"""
-        with {SCOPED_READINESS}
-        select staff_id, name, team, role_title, level from scoped_readiness order by name
+        with {SCOPED_STAFF}
+        select staff_id, name, team, role_title, level from scoped_staff order by name
     """
     return query(con, sql, _parameters(viewer, filters))
 
@@ -391,11 +421,11 @@ def person_timeline(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
 def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per role: incumbents and the bench, counted over the viewer's scope and filters."""
     sql = f"""
-        with {SCOPED_READINESS},
+        with {SCOPED_STAFF},
         candidates as (
             select succession.*
             from succession_on($as_of) as succession
-            join scoped_readiness using (staff_id)
+            join scoped_staff using (staff_id)
         ),
         bench as (
             select role_code,
@@ -404,7 +434,7 @@ def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
                    count(*) filter (where bench = 'longer_term') as longer_term
             from candidates group by role_code
         ),
-        incumbents as (select role_code, count(*) as incumbents from scoped_readiness group by role_code)
+        incumbents as (select role_code, count(*) as incumbents from scoped_staff group by role_code)
         select roles.role_code, roles.role_title, roles.framework, roles.range,
                coalesce(incumbents.incumbents, 0) as incumbents,
                coalesce(bench.ready_now, 0) as ready_now,
@@ -423,7 +453,7 @@ def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
 def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> pd.DataFrame:
     """Candidates per role with their coverage of its entry requirements."""
     sql = f"""
-        with {SCOPED_READINESS}
+        with {SCOPED_STAFF}
         select succession.role_code, succession.role_title, succession.staff_id, succession.name,
                succession.team, succession.current_role_title, succession.current_range, succession.current_level,
                succession.readiness_status, succession.entry_requirements_met, succession.entry_requirements_total,
@@ -431,7 +461,7 @@ def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str 
                     then succession.entry_requirements_met / succession.entry_requirements_total end as coverage,
                succession.bench
         from succession_on($as_of) as succession
-        join scoped_readiness using (staff_id)
+        join scoped_staff using (staff_id)
         where ($role_code is null or succession.role_code = $role_code)
         order by succession.role_code,
                  case succession.bench when 'ready_now' then 1 when 'ready_1_2_years' then 2 else 3 end,
