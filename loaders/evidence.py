@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from loaders.results import Counts
 from loaders.upsert import merge_rows
-from loaders.validation import Check, Column, Spec
+from loaders.validation import Column, Spec, row_check
 
 STATUSES = ("approved", "submitted", "rejected")
 
@@ -24,17 +24,15 @@ def spec(table: str, context) -> Spec:
         Column("evidence_ref", required=False, not_empty=False),
     ]
     checks = [
-        Check("staff_id", "unknown staff_id: load the staff file first",
-              f"select source_row, staff_id from {table} where staff_id not in (select staff_id from staff)"),
-        Check("criterion_id", "unknown criterion_id (see the Framework page for the ids)",
-              f"select source_row, criterion_id from {table} "
-              f"where upper(criterion_id) not in (select upper(criterion_id) from criteria)"),
-        Check("criterion_id", "this criterion is a minimum time at level; it is worked out from dates, not evidenced",
-              f"select source_row, criterion_id from {table} "
-              f"where upper(criterion_id) in (select upper(criterion_id) from criteria where min_months is not null)"),
-        Check("assessor", "an assessor is required once evidence is approved or rejected",
-              f"select source_row, status from {table} where assessor is null "
-              f"and lower(status) in ('approved', 'rejected')"),
+        row_check("staff_id", "unknown staff_id: load the staff file first", table,
+                  "staff_id not in (select staff_id from staff)", "staff_id"),
+        row_check("criterion_id", "unknown criterion_id (see the Framework page for the ids)", table,
+                  "upper(criterion_id) not in (select upper(criterion_id) from criteria)", "criterion_id"),
+        row_check("criterion_id", "this criterion is a minimum time at level; it is worked out from dates, not evidenced",
+                  table, "upper(criterion_id) in (select upper(criterion_id) from criteria where min_months is not null)",
+                  "criterion_id"),
+        row_check("assessor", "an assessor is required once evidence is approved or rejected", table,
+                  "assessor is null and lower(status) in ('approved', 'rejected')", "status"),
     ]
     return Spec("evidence", columns, key=("staff_id", "criterion_id", "evidence_date"), checks=checks)
 

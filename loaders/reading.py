@@ -104,11 +104,15 @@ def _encoding_of(path: Path) -> str:
 
 
 def _has_blank_line(path: Path) -> bool:
+    # A blank line in the middle would shift DuckDB's row numbers; trailing ones are harmless. Searched in
+    # the mapped file, without copying it (a copy of a big file cost more than the search).
+    if path.stat().st_size == 0:
+        return False
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        body = data[:]
-    # A blank line in the middle would shift DuckDB's row numbers; trailing ones are harmless.
-    body = body.rstrip(b"\r\n\t ,;")
-    return b"\n\n" in body or b"\n\r\n" in body
+        end = len(data)
+        while end > 0 and data[end - 1] in b"\r\n\t ,;":
+            end -= 1
+        return data.find(b"\n\n", 0, end) != -1 or data.find(b"\n\r\n", 0, end) != -1
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileContents:

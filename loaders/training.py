@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from loaders.results import Counts
 from loaders.upsert import merge_rows
-from loaders.validation import Check, Column, Spec
+from loaders.validation import Column, Spec, row_check
 
 
 def spec(table: str, context) -> Spec:
@@ -21,10 +21,10 @@ def spec(table: str, context) -> Spec:
         Column("expires_on", "date", not_empty=False, future_allowed=True),
     ]
     checks = [
-        Check("staff_id", "unknown staff_id: load the staff file first",
-              f"select source_row, staff_id from {table} where staff_id not in (select staff_id from staff)"),
-        Check("expires_on", "expires before it was completed",
-              f"select source_row, expires_on from {table} where parse_date(expires_on) < parse_date(completed_on)"),
+        row_check("staff_id", "unknown staff_id: load the staff file first", table,
+                  "staff_id not in (select staff_id from staff)", "staff_id"),
+        row_check("expires_on", "expires before it was completed", table,
+                  "parse_date(expires_on) < parse_date(completed_on)", "expires_on"),
     ]
     return Spec("training", columns, key=("staff_id", "course", "completed_on"), checks=checks)
 

@@ -62,6 +62,18 @@ class Check:
     rule: str
     sql: str
     parameters: tuple = ()
+    # A row check (a condition on one row of `table`, reporting `value`) is counted in one scan with the
+    # other row checks, rather than in a query of its own: see row_check() and run_checks().
+    table: str | None = None
+    condition: str | None = None
+    value: str | None = None
+
+
+def row_check(column: str | None, rule: str, table: str, condition: str, value: str = "null",
+              parameters: tuple = ()) -> Check:
+    """A check that flags each row of `table` where `condition` holds, reporting `value`."""
+    return Check(column, rule, f"select source_row, {value} from {table} where {condition}", parameters,
+                 table, condition, value)
 
 
 @dataclass
@@ -102,34 +114,27 @@ def column_checks(spec: Spec, table: str, today: dt.date) -> list[Check]:
     for column in spec.columns:
         quoted = f'"{column.name}"'
         if column.not_empty:
-            checks.append(Check(column.name, "a value is required",
-                                f"select source_row, null from {table} where {quoted} is null"))
+            checks.append(row_check(column.name, "a value is required", table, f"{quoted} is null"))
         if column.kind == "date":
-            checks.append(Check(column.name, "not a date: write YYYY-MM-DD or DD/MM/YYYY",
-                                f"select source_row, {quoted} from {table} "
-                                f"where {quoted} is not null and parse_date({quoted}) is null"))
-            checks.append(Check(column.name, "date before 1950",
-                                f"select source_row, {quoted} from {table} where parse_date({quoted}) < ?",
-                                (EARLIEST_DATE,)))
+            checks.append(row_check(column.name, "not a date: write YYYY-MM-DD or DD/MM/YYYY", table,
+                                    f"{quoted} is not null and parse_date({quoted}) is null", quoted))
+            checks.append(row_check(column.name, "date before 1950", table, f"parse_date({quoted}) < ?", quoted,
+                                    (EARLIEST_DATE,)))
             if not column.future_allowed:
-                checks.append(Check(column.name, f"date in the future (today is {today.isoformat()})",
-                                    f"select source_row, {quoted} from {table} where parse_date({quoted}) > ?",
-                                    (today,)))
+                checks.append(row_check(column.name, f"date in the future (today is {today.isoformat()})", table,
+                                        f"parse_date({quoted}) > ?", quoted, (today,)))
         elif column.kind == "integer":
             # Digits only: DuckDB's cast would round '3.5' and read '1e3', '0x10' and '1_000'.
-            checks.append(Check(column.name, "not a whole number",
-                                f"select source_row, {quoted} from {table} where {quoted} is not null "
-                                f"and (not regexp_full_match({quoted}, '[+-]?[0-9]+') "
-                                f"or try_cast({quoted} as integer) is null)"))
+            checks.append(row_check(column.name, "not a whole number", table,
+                                    f"{quoted} is not null and (not regexp_full_match({quoted}, '[+-]?[0-9]+') "
+                                    f"or try_cast({quoted} as integer) is null)", quoted))
             if column.minimum is not None:
-                checks.append(Check(column.name, f"must be at least {column.minimum}",
-                                    f"select source_row, {quoted} from {table} "
-                                    f"where try_cast({quoted} as integer) < ?", (column.minimum,)))
+                checks.append(row_check(column.name, f"must be at least {column.minimum}", table,
+                                        f"try_cast({quoted} as integer) < ?", quoted, (column.minimum,)))
         elif column.kind == "choice":
-            checks.append(Check(column.name, f"must be one of: {', '.join(column.choices)}",
-                                f"select source_row, {quoted} from {table} "
-                                f"where {quoted} is not null and lower({quoted}) not in (select unnest(?))",
-                                (list(column.choices),)))
+            checks.append(row_check(column.name, f"must be one of: {', '.join(column.choices)}", table,
+                                    f"{quoted} is not null and lower({quoted}) not in (select unnest(?))", quoted,
+                                    (list(column.choices),)))
     if spec.key:
         key_columns = ", ".join(f'"{name}"' for name in spec.key)
         key_text = " || ' / ' || ".join(f'coalesce("{name}"::varchar, \'\')' for name in spec.key)
@@ -138,10 +143,11 @@ def column_checks(spec: Spec, table: str, today: dt.date) -> list[Check]:
             spec.key[-1] if len(spec.key) == 1 else ", ".join(spec.key),
             "duplicate key: the same " + " + ".join(spec.key) + " appears on an earlier row",
             # Numbering every row by key is a sort of the whole file; the keys that occur twice are found
-            # by a cheaper group by first, and only their rows are numbered.
+            # by a cheaper group by first (on the keys' hash: equal keys hash alike, and a collision only
+            # brings rows into the exact numbering), and only their rows are numbered.
             f"select source_row, {key_text} from (select source_row, {key_columns}, "
             f"row_number() over (partition by {key_values} order by source_row) as occurrence from {table} "
-            f"where ({key_values}) in (select ({key_values}) from {table} group by all having count(*) > 1)) "
+            f"where hash({key_values}) in (select hash({key_values}) from {table} group by all having count(*) > 1)) "
             f"where occurrence > 1",
         ))
     return checks
@@ -154,12 +160,30 @@ def _key_value(spec: Spec, name: str) -> str:
     return column.sql_value() if column.kind in ("date", "choice") else f'"{name}"'
 
 
+def _row_check_counts(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> dict[int, int]:
+    """How many rows each row check flags, one scan per table for all of them (each check was a scan)."""
+    counts: dict[int, int] = {}
+    tables = {check.table for check in checks if check.condition is not None}
+    for table in sorted(tables):
+        chosen = [check for check in checks if check.table == table and check.condition is not None]
+        # Conditions may contain "in (select unnest(?))": a filter clause takes no subquery, so each
+        # condition becomes a 0/1 column first and is summed.
+        flags = ", ".join(f"({check.condition})::integer as flag_{index}" for index, check in enumerate(chosen))
+        sums = ", ".join(f"coalesce(sum(flag_{index}), 0)" for index in range(len(chosen)))
+        parameters = [parameter for check in chosen for parameter in check.parameters]
+        row = con.execute(f"select {sums} from (select {flags} from {table})", parameters).fetchone()
+        counts.update({id(check): int(count) for check, count in zip(chosen, row, strict=True)})
+    return counts
+
+
 def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], file_name: str) -> tuple[list[Problem], int]:
     """Run every check; return up to PROBLEMS_SHOWN problems (in row order) and the full count."""
     problems: list[Problem] = []
     total = 0
+    counts = _row_check_counts(con, checks)
     for check in checks:
-        count = con.execute(f"select count(*) from ({check.sql})", list(check.parameters)).fetchone()[0]
+        count = counts[id(check)] if id(check) in counts else \
+            con.execute(f"select count(*) from ({check.sql})", list(check.parameters)).fetchone()[0]
         if not count:
             continue
         total += count
