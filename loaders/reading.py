@@ -164,11 +164,9 @@ def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes:
             "null_padding = true, columns = ?)",
             [str(path), columns],
         )
-        rows = reader.sql(
-            "select rowid - (select min(rowid) from file_rows) + 2 as source_row_number, * from file_rows"
-        ).to_arrow_table()
-    _stage_rows(con, rows)
-    _finish(con, table, names, "source_row_number")
+        # Cleaned here, so the load's connection receives the rows once, as they will be staged.
+        rows = reader.sql(_cleaned(names, "rowid - (select min(rowid) from file_rows) + 2", "file_rows")).to_arrow_table()
+    _stage_rows(con, rows, table)
     return _contents(con, path, table, names, notes, header)
 
 
@@ -244,15 +242,16 @@ def _read_excel(con, path: Path, table: str) -> FileContents:
     return _contents(con, path, table, names, [], header)
 
 
-def _stage_rows(con, rows) -> None:
-    """Copy a DataFrame or Arrow table into temp table `file_rows`."""
+def _stage_rows(con, rows, table: str = "file_rows") -> None:
+    """Copy a DataFrame or Arrow table into a temp table (by default `file_rows`)."""
     con.complete()  # DuckDB refuses register() while an earlier execute() still has unread rows
     con.register("file_frame", rows)
-    con.execute("create or replace temp table file_rows as select * from file_frame")
+    con.execute(f"create or replace temp table {table} as select * from file_frame")
     con.unregister("file_frame")
 
 
-def _finish(con, table: str, names: list[str], row_expression: str) -> None:
+def _cleaned(names: list[str], row_expression: str, source: str) -> str:
+    """The select that numbers, trims and names the raw columns c0, c1, ... of `source`, skipping blank rows."""
     # Tabs, non-breaking and zero-width spaces around a value are as invisible in Excel as plain spaces.
     # trim() with a character list is slow; it can only change a value whose first or last character is
     # in the list, so only those (few) values take it. Same result, about 2.5x faster on big files.
@@ -264,10 +263,12 @@ def _finish(con, table: str, names: list[str], row_expression: str) -> None:
     ]
     selected = ", ".join(f'{value} as "{name}"' for value, name in zip(trimmed, names, strict=True))
     not_blank = " or ".join(f"{value} is not null" for value in trimmed)
-    con.execute(
-        f"create or replace temp table {table} as select {row_expression} as source_row, {selected} "
-        f"from file_rows where {not_blank} order by source_row"
-    )
+    # No ORDER BY: the rows are already in file order, and DuckDB keeps insertion order.
+    return f"select {row_expression} as source_row, {selected} from {source} where {not_blank}"
+
+
+def _finish(con, table: str, names: list[str], row_expression: str) -> None:
+    con.execute(f"create or replace temp table {table} as {_cleaned(names, row_expression, 'file_rows')}")
     con.execute("drop table file_rows")
 
 
