@@ -111,3 +111,20 @@ def test_adding_current_approved_evidence_never_lowers_requirements_met(warehous
         assert after[staff_id][0] >= met
         if status == "ready":
             assert after[staff_id][1] == "ready"
+
+
+@PROPERTY_SETTINGS
+@given(workforce=people, days_ahead=st.integers(0, 800))
+def test_evidence_expiring_is_requirement_status_filtered_to_evidence_that_turns_two_soon(warehouse, workforce,
+                                                                                          days_ahead):
+    # evidence_expiring_on reads approved evidence only (fast for the Team page); it must give exactly the
+    # rows of the full requirement status filtered by the rule it stands for.
+    populate(warehouse, workforce)
+    expiring = warehouse.con.execute(
+        "select staff_id, requirement_id, criterion, evidence_expires_date from evidence_expiring_on(?, ?) order by all",
+        [D, days_ahead]).fetchall()
+    expected = warehouse.con.execute("""
+        select staff_id, requirement_id, criterion, evidence_expires_date from requirement_status_on(?)
+        where is_met and not is_time_based and evidence_expires_date <= (?::date + to_days(?))::date
+        order by all""", [D, D, days_ahead]).fetchall()
+    assert expiring == expected

@@ -328,13 +328,11 @@ def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> 
     """Requirements met today whose only current evidence passes two years within `days`."""
     sql = f"""
         with {SCOPED_STAFF}
-        select requirements.evidence_expires_date, scoped_staff.name, scoped_staff.team,
-               requirements.requirement_id, requirements.criterion, requirements.staff_id
-        from requirement_status_on($as_of) as requirements
+        select expiring.evidence_expires_date, scoped_staff.name, scoped_staff.team,
+               expiring.requirement_id, expiring.criterion, expiring.staff_id
+        from evidence_expiring_on($as_of, $days) as expiring
         join scoped_staff using (staff_id)
-        where requirements.is_met and not requirements.is_time_based
-          and requirements.evidence_expires_date <= ($as_of + to_days($days))::date
-        order by requirements.evidence_expires_date, scoped_staff.name
+        order by expiring.evidence_expires_date, scoped_staff.name
     """
     return query(con, sql, _parameters(viewer, filters, days=days))
 
