@@ -7,7 +7,6 @@ apostrophe, so a spreadsheet never runs it as a formula (CSV/formula injection).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -74,13 +73,15 @@ def date_columns(frame: pd.DataFrame) -> dict:
 def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these filters.",
           column_config: Mapping | None = None, key: str | None = None, plain: bool = False,
           height: int | str = "auto", row_style: Callable[[pd.Series], str] | None = None,
-          download: bool = True, links: tuple[str, ...] = ()) -> None:
+          download: bool = True, links: tuple[str, ...] = (), total_rows: int | None = None,
+          all_rows: Callable[[], pd.DataFrame] | None = None) -> None:
     """A table with a 'Download CSV' button; an empty table is a short message instead.
 
     `row_style` returns CSS for a row (e.g. highlight roles at risk); `plain` draws a static table (wrapped
     text, prints well); `download=False` leaves the button out (print view); `links` are columns of in-app
     links, shown but not exported. Only the first MAX_ROWS_SHOWN rows are drawn, with a note saying so;
-    the CSV is written when the button is clicked (not on every render) and holds every row.
+    the CSV is written when the button is clicked (not on every render) and holds every row. A page that
+    fetched only the first rows gives `total_rows` and `all_rows` (called on click for the CSV).
     """
     if frame.empty:
         st.info(empty)
@@ -93,12 +94,17 @@ def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these
     else:
         styled = shown.style.apply(lambda row: [row_style(row)] * len(row), axis=1) if row_style else shown
         st.dataframe(styled, hide_index=True, column_config=config, height=height, placeholder="—")
-    if len(frame) > MAX_ROWS_SHOWN:
-        st.caption(f"Showing the first {MAX_ROWS_SHOWN:,} of {len(frame):,} rows"
+    total = max(total_rows or 0, len(frame))
+    if total > len(shown):
+        st.caption(f"Showing the first {len(shown):,} of {total:,} rows"
                    + ("; the CSV download holds them all." if download else "."))
     if not download:
         return
-    st.download_button("Download CSV", functools.partial(csv_bytes, frame.drop(columns=list(links))),
+
+    def csv() -> bytes:
+        return csv_bytes((all_rows() if all_rows else frame).drop(columns=list(links)))
+
+    st.download_button("Download CSV", csv,
                        file_name=file_name(title), mime="text/csv", key=key or f"download-{file_name(title)}",
                        on_click="ignore", icon=":material/download:")
 

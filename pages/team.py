@@ -7,12 +7,13 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.connection import ask
-from dashboard.downloads import table
+from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe, url_params
 from dashboard.router import start_page
 from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
+
 
 viewer, filters = start_page()
 
@@ -72,19 +73,26 @@ else:
             st.caption(f"{top} member(s) at the top of their role have no next level, so no row here.")
 
 st.subheader("Next actions")
-awaiting = ask(queries.awaiting_signoff, viewer, filters)
+def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
+                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
+                         "Evidence reference": awaiting["evidence_ref"]})
+
+
+# Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
+awaiting = ask(queries.awaiting_signoff, viewer, filters, MAX_ROWS_SHOWN)
+awaiting_total = int(awaiting["rows_in_total"].iloc[0]) if not awaiting.empty else 0
 training = ask(queries.training_expiring, viewer, filters, 60)
 evidence = ask(queries.evidence_expiring, viewer, filters, 90)
 tenure = ask(queries.tenure_completing, viewer, filters, 90)
-tabs = st.tabs([f"Awaiting sign-off ({len(awaiting)})", f"Training expiring in 60 days ({len(training)})",
+tabs = st.tabs([f"Awaiting sign-off ({awaiting_total})", f"Training expiring in 60 days ({len(training)})",
                 f"Evidence passing two years in 90 days ({len(evidence)})",
                 f"Minimum time completing in 90 days ({len(tenure)})"])
 with tabs[0]:
     st.caption("Evidence submitted and not yet signed off, oldest first.")
-    table(pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
-                        "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
-                        "Evidence reference": awaiting["evidence_ref"]}),
-          "awaiting sign-off", empty="Nothing is waiting for sign-off.")
+    table(awaiting_table(awaiting), "awaiting sign-off", empty="Nothing is waiting for sign-off.",
+          total_rows=awaiting_total,
+          all_rows=lambda: awaiting_table(ask(queries.awaiting_signoff, viewer, filters)))
 with tabs[1]:
     st.caption("Mandatory training that runs out within 60 days of the as-of date.")
     table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"], "Team": training["team"],

@@ -232,3 +232,12 @@ def test_non_admins_cannot_load_through_any_page(app_db, con):
             assert_clean(at)
             assert not at.get("file_uploader"), (kind, page)
             assert not [button for button in at.button if "load" in button.label.lower()], (kind, page)
+
+
+def test_awaiting_signoff_fetched_in_part_is_the_head_of_the_whole_list(con):
+    viewer = Viewer("local", "admin")
+    everything = queries.awaiting_signoff(con, viewer, Filters(TODAY))
+    first = queries.awaiting_signoff(con, viewer, Filters(TODAY), limit=3)
+    assert len(everything) > 3
+    assert first.equals(everything.head(3))
+    assert set(everything["rows_in_total"]) == {len(everything)}

@@ -469,6 +469,33 @@ def test_a_long_table_draws_its_first_rows_and_says_so_and_writes_its_csv_on_cli
     assert at.get("download_button")[0].proto.deferred_file_id
 
 
+def test_a_table_fetched_in_part_says_how_many_rows_there_are_and_its_csv_fetches_them_all():
+    def script():
+        import pandas as pd
+        import streamlit as st
+
+        from dashboard import downloads
+
+        def recording_button(label, data, **options):
+            st.session_state["csv"] = data  # the deferred download, called here as a click would
+            return st_download_button(label, data, **options)
+
+        st_download_button = st.download_button
+        st.download_button = recording_button
+        try:
+            downloads.table(pd.DataFrame({"Name": ["Ann", "Bo"]}), "people", total_rows=5,
+                            all_rows=lambda: pd.DataFrame({"Name": ["Ann", "Bo", "Cy", "Di", "=Ed"]}))
+        finally:
+            st.download_button = st_download_button
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2
+    assert "Showing the first 2 of 5 rows; the CSV download holds them all" in at.caption[0].value
+    lines = at.session_state["csv"]().decode("utf-8-sig").splitlines()
+    assert lines == ["Name", "Ann", "Bo", "Cy", "Di", "'=Ed"]
+
+
 def test_pages_hold_no_sql_and_never_import_duckdb():
     for path in sorted((ROOT / "pages").glob("*.py")):
         text = path.read_text()

@@ -291,19 +291,21 @@ def team_heatmap(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     return query(con, sql, _parameters(viewer, filters))
 
 
-def awaiting_signoff(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    """Evidence submitted and not yet signed off, oldest first."""
+def awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Evidence submitted and not yet signed off, oldest first; with `limit`, only the first rows, and
+    `rows_in_total` says how many there are in all."""
     sql = f"""
         with {SCOPED_STAFF}
         select evidence.evidence_date, scoped_staff.name, scoped_staff.team, evidence.criterion_id,
-               criteria.criterion, evidence.evidence_ref, evidence.staff_id
+               criteria.criterion, evidence.evidence_ref, evidence.staff_id, count(*) over () as rows_in_total
         from stg_evidence as evidence
         join scoped_staff using (staff_id)
         left join stg_criteria as criteria using (criterion_id)
         where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
-        order by evidence.evidence_date, scoped_staff.name
+        order by evidence.evidence_date, scoped_staff.name, evidence.criterion_id
+        limit $limit
     """
-    return query(con, sql, _parameters(viewer, filters))
+    return query(con, sql, _parameters(viewer, filters, limit=limit if limit is not None else 2**62))
 
 
 def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> pd.DataFrame:
