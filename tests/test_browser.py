@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -256,3 +257,19 @@ def test_data_page_checks_an_upload_then_loads_it_and_the_app_notices(page, demo
 def assert_no_errors_but_the_check(page) -> None:
     # The check's own "problems found" message is an st.error by design; a crash is not.
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_meeting_pack_is_written_when_its_button_is_clicked(page, app_url, demo, tmp_path):
+    # The workbook is a deferred download: built on the click, in a thread of its own, not on every render.
+    page.goto(app_url + "/succession")
+    settle(page, charts=1)
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="Download the meeting pack (Excel)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("succession-pack-")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    workbook = openpyxl.load_workbook(saved)
+    assert workbook.sheetnames[:3] == ["About", "Roles", "Candidates"]
+    assert workbook["Roles"].max_row > 1
+    assert_no_errors(page)
