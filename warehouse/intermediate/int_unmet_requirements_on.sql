@@ -125,6 +125,7 @@ unmet as (
         in_post.role_code,
         in_post.target_level,
         requirements.requirement_id,
+        requirements.requirement_bit,
         requirements.requirement_category,
         requirements.requirement_text,
         requirements.is_all_time_based,
@@ -143,20 +144,21 @@ unmet as (
 ),
 
 unmet_evidence_dates as (
-    -- The dates behind the reasons, read only for the requirements left unmet.
+    -- The dates behind the reasons, read only for the requirements left unmet (matched on the
+    -- requirement's bit: integer keys hash faster than its id, and a person has one target level).
     select
         target_evidence.as_of_date,
         target_evidence.staff_id,
-        target_evidence.requirement_id,
+        target_evidence.requirement_bit,
         max(target_evidence.evidence_date) filter (where target_evidence.status = 'approved') as latest_approved_date,
         min(target_evidence.evidence_date) filter (where target_evidence.status = 'submitted') as oldest_submitted_date,
     from target_evidence
     semi join unmet
         on unmet.as_of_date = target_evidence.as_of_date
         and unmet.staff_id = target_evidence.staff_id
-        and unmet.requirement_id = target_evidence.requirement_id
+        and unmet.requirement_bit = target_evidence.requirement_bit
     where target_evidence.status <> 'rejected'
-    group by target_evidence.as_of_date, target_evidence.staff_id, target_evidence.requirement_id
+    group by target_evidence.as_of_date, target_evidence.staff_id, target_evidence.requirement_bit
 ),
 
 assessed as (
@@ -183,7 +185,10 @@ assessed as (
         time_facts.tenure_date,
     from unmet
     left join time_facts using (as_of_date, staff_id, requirement_id)
-    left join unmet_evidence_dates using (as_of_date, staff_id, requirement_id)
+    left join unmet_evidence_dates
+        on unmet_evidence_dates.as_of_date = unmet.as_of_date
+        and unmet_evidence_dates.staff_id = unmet.staff_id
+        and unmet_evidence_dates.requirement_bit = unmet.requirement_bit
 )
 
 select
