@@ -30,7 +30,9 @@ columns = st.columns(4)
 columns[0].metric("Members", len(members))
 columns[1].metric("Ready now", int(counts.get("ready", 0)))
 columns[2].metric("Ready on a date", int(counts.get("ready_on", 0)))
-columns[3].metric("Items awaiting sign-off", int(members["awaiting_signoff"].sum()))
+columns[3].metric("Requirements awaiting sign-off", int(members["awaiting_signoff"].sum()),
+                  help="Next-level requirements not yet met that have evidence waiting for sign-off. The "
+                       "Awaiting sign-off tab below lists every submitted item, for any level.")
 
 st.subheader("Members")
 link = urlencode({key: value for key, value in url_params(filters).items() if key != "team"}, doseq=True)

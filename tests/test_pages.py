@@ -192,6 +192,9 @@ def test_team_page_lists_members_and_next_actions(app_db, sql):
     assert set(members["Status"]) <= {"Ready now", "Ready on a date", "Not ready", "Top of role"}
     awaiting = awaiting_sql(sql, TODAY, team)
     assert at.tabs[0].label == f"Awaiting sign-off ({awaiting})"
+    (requirements_awaiting,) = sql("select coalesce(sum(awaiting_signoff), 0) from readiness_on(?::date) where team = ?",
+                                   [TODAY, team])[0]
+    assert metrics(at)["Requirements awaiting sign-off"] == str(requirements_awaiting)
     if awaiting:
         dates = at.tabs[0].dataframe[0].value["Submitted"]
         assert list(dates) == sorted(dates)  # oldest first
