@@ -61,39 +61,25 @@ def _parameters(viewer: Viewer, filters: Filters | None = None, **extra) -> dict
     return parameters
 
 
-# Every personal-data query starts from these: rows of people the viewer may see, matching the filters.
-SCOPED_READINESS = """
-    scoped_readiness as (
-        select readiness.*
-        from readiness_on($as_of) as readiness
+def _scoped(name: str, source: str) -> str:
+    """A CTE `name`: the rows of `source` about people the viewer may see, matching the filters."""
+    return f"""
+    {name} as (
+        select source.*
+        from {source} as source
         join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        where ($framework is null or readiness.framework = $framework)
-          and (len($teams) = 0 or list_contains($teams, readiness.team))
-          and (len($ranges) = 0 or list_contains($ranges, readiness.range))
+        where ($framework is null or source.framework = $framework)
+          and (len($teams) = 0 or list_contains($teams, source.team))
+          and (len($ranges) = 0 or list_contains($ranges, source.range))
     )
 """
 
-SCOPED_STAFF = """
-    scoped_staff as (
-        select staff.*
-        from staff_in_post_on($as_of) as staff
-        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        where ($framework is null or staff.framework = $framework)
-          and (len($teams) = 0 or list_contains($teams, staff.team))
-          and (len($ranges) = 0 or list_contains($ranges, staff.range))
-    )
-"""
 
-SCOPED_GAPS = """
-    scoped_gaps as (
-        select gaps.*
-        from gaps_on($as_of) as gaps
-        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        where ($framework is null or gaps.framework = $framework)
-          and (len($teams) = 0 or list_contains($teams, gaps.team))
-          and (len($ranges) = 0 or list_contains($ranges, gaps.range))
-    )
-"""
+# Every personal-data query starts from one of these. SCOPED_STAFF is for lists that need to know only
+# who is in post (it does not work readiness out).
+SCOPED_READINESS = _scoped("scoped_readiness", "readiness_on($as_of)")
+SCOPED_STAFF = _scoped("scoped_staff", "staff_in_post_on($as_of)")
+SCOPED_GAPS = _scoped("scoped_gaps", "gaps_on($as_of)")
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict) -> pd.DataFrame:
