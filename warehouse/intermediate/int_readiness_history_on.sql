@@ -128,10 +128,12 @@ level_requirements as (
 
 evidence_requirements as (
     -- Approved evidence against the target level counts on d when dated in (d - 2 years, d].
+    -- Requirements are keyed by their bit, not their id, here and below: a person has one target level,
+    -- and grouping on an integer is quicker than on text.
     select
         in_post.staff_id,
         in_post.chunk,
-        bits.requirement_id,
+        bits.requirement_bit,
         bit_or(int_bit_range(
             dated.dates_before - 64 * in_post.chunk,
             dated.windows_before - 64 * in_post.chunk
@@ -147,14 +149,14 @@ evidence_requirements as (
     join calendar as dated
         on dated.day = int_calendar_day(evidence.evidence_date)
     where evidence.status = 'approved'
-    group by in_post.staff_id, in_post.chunk, bits.requirement_id
+    group by in_post.staff_id, in_post.chunk, bits.requirement_bit
 ),
 
 time_members as (
     select
         in_post.staff_id,
         in_post.chunk,
-        bits.requirement_id,
+        bits.requirement_bit,
         bits.is_all_time_based,
         -- Tenure is reached on the dates from effective_start + min_months on.
         int_bit_range(tenure.dates_before - 64 * in_post.chunk, date_count.date_count - 64 * in_post.chunk)
@@ -174,7 +176,7 @@ time_requirements as (
     select
         time_members.staff_id,
         time_members.chunk,
-        time_members.requirement_id,
+        time_members.requirement_bit,
         bit_or(time_members.reached_mask & coalesce(training_masks.training_mask, 0::ubigint)) as met_mask,
         case when bool_and(time_members.is_all_time_based)
             then coalesce(any_value(training_masks.training_mask), 0::ubigint) & ~bit_or(time_members.reached_mask)
@@ -182,7 +184,7 @@ time_requirements as (
         end as waiting_mask,
     from time_members
     left join training_masks using (staff_id, chunk)
-    group by time_members.staff_id, time_members.chunk, time_members.requirement_id
+    group by time_members.staff_id, time_members.chunk, time_members.requirement_bit
 ),
 
 requirement_masks as (
@@ -190,7 +192,7 @@ requirement_masks as (
     select
         staff_id,
         chunk,
-        requirement_id,
+        requirement_bit,
         bit_or(met_mask) as met_mask,
         bit_or(waiting_mask) as waiting_mask,
     from (
@@ -198,7 +200,7 @@ requirement_masks as (
         union all
         select * from time_requirements
     )
-    group by staff_id, chunk, requirement_id
+    group by staff_id, chunk, requirement_bit
 ),
 
 person_masks as (
