@@ -15,7 +15,8 @@ viewer, filters = start_page()
 st.title("Readiness overview")
 st.caption(describe(filters))
 
-figures = ask(queries.headline, viewer, filters)
+overview = ask(queries.overview_figures, viewer, filters)
+figures = overview["headline"]
 if figures["staff_in_post"] == 0:
     st.info("Nobody in post matches these filters. Widen the teams or ranges in the sidebar.")
     st.stop()
@@ -34,8 +35,7 @@ second[2].metric("Evidence awaiting sign-off", figures["evidence_awaiting_signof
 second[3].metric("Expired mandatory training", figures["expired_mandatory_training"],
                  help="People with at least one mandatory course out of date.")
 
-counts = ask(queries.status_counts_by_team_and_range, viewer, filters)
-by_team, by_range = counts["team"], counts["range"]
+by_team, by_range = overview["team"], overview["range"]
 left, right = st.columns([3, 2])
 with left:
     event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",

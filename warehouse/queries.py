@@ -132,8 +132,9 @@ def filter_options(con, viewer: Viewer, framework: str | None = None) -> dict[st
     }
 
 
-def headline(con, viewer: Viewer, filters: Filters) -> dict[str, int]:
-    """The Overview's headline figures."""
+def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
+    """The Overview in one pass over readiness (grouping sets): its headline figures (`headline`, a dict)
+    and the people per status by team (`team`) and by range (`range`)."""
     sql = f"""
         with {SCOPED_READINESS},
         awaiting as (
@@ -143,7 +144,12 @@ def headline(con, viewer: Viewer, filters: Filters) -> dict[str, int]:
             where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
         )
         select
-            count(*) as staff_in_post,
+            grouping(team, range, status) as grouping_id,
+            team,
+            range,
+            status,
+            count(scoped_readiness.staff_id) as people,
+            count(scoped_readiness.staff_id) as staff_in_post,
             count(*) filter (where status = 'ready') as ready_now,
             count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 3 month)::date)
                 as ready_within_3_months,
@@ -153,10 +159,30 @@ def headline(con, viewer: Viewer, filters: Filters) -> dict[str, int]:
             count(*) filter (where status = 'top_of_role') as top_of_role,
             any_value(awaiting.evidence_awaiting_signoff) as evidence_awaiting_signoff,
             count(*) filter (where not training_ok) as expired_mandatory_training,
-        from scoped_readiness, awaiting
+        from awaiting
+        left join scoped_readiness on true
+        group by grouping sets ((team, status), (range, status), ())
+        order by grouping_id, team, range, status
     """
-    row = query(con, sql, _parameters(viewer, filters)).iloc[0]
-    return {name: int(0 if pd.isna(value) else value) for name, value in row.items()}
+    frame = query(con, sql, _parameters(viewer, filters))
+    # grouping() sets a bit per column aggregated away: 2 = by team, 4 = by range, 7 = everyone.
+    total = frame[frame["grouping_id"] == 7].iloc[0]
+    by_team = frame[(frame["grouping_id"] == 2) & frame["status"].notna()]
+    by_range = frame[(frame["grouping_id"] == 4) & frame["status"].notna()]
+    return {
+        "headline": {name: int(0 if pd.isna(total[name]) else total[name]) for name in HEADLINE_FIGURES},
+        "team": by_team[["team", "status", "people"]].reset_index(drop=True),
+        "range": by_range[["range", "status", "people"]].astype({"range": "int32"}).reset_index(drop=True),
+    }
+
+
+HEADLINE_FIGURES = ("staff_in_post", "ready_now", "ready_within_3_months", "ready_within_6_months", "not_ready",
+                    "top_of_role", "evidence_awaiting_signoff", "expired_mandatory_training")
+
+
+def headline(con, viewer: Viewer, filters: Filters) -> dict[str, int]:
+    """The Overview's headline figures."""
+    return overview_figures(con, viewer, filters)["headline"]
 
 
 def status_counts(con, viewer: Viewer, filters: Filters, by: str) -> pd.DataFrame:
@@ -171,23 +197,6 @@ def status_counts(con, viewer: Viewer, filters: Filters, by: str) -> pd.DataFram
         order by {by}, status
     """
     return query(con, sql, _parameters(viewer, filters))
-
-
-def status_counts_by_team_and_range(con, viewer: Viewer, filters: Filters) -> dict[str, pd.DataFrame]:
-    """People per readiness status by team and by range, from one pass over readiness (grouping sets)."""
-    sql = f"""
-        with {SCOPED_READINESS}
-        select team, range, status, count(*) as people
-        from scoped_readiness
-        group by grouping sets ((team, status), (range, status))
-        order by team, range, status
-    """
-    frame = query(con, sql, _parameters(viewer, filters))
-    return {
-        "team": frame[frame["team"].notna()][["team", "status", "people"]].reset_index(drop=True),
-        "range": frame[frame["range"].notna()][["range", "status", "people"]].astype({"range": "int32"})
-        .reset_index(drop=True),
-    }
 
 
 def readiness_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> pd.DataFrame:
