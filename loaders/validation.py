@@ -161,18 +161,18 @@ def _key_value(spec: Spec, name: str) -> str:
 
 
 def _row_check_counts(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> dict[int, int]:
-    """How many rows each row check flags, one scan per table for all of them (each check was a scan)."""
+    """How many rows each row check flags (by its position in `checks`), one scan per table for them all."""
     counts: dict[int, int] = {}
-    tables = {check.table for check in checks if check.condition is not None}
-    for table in sorted(tables):
-        chosen = [check for check in checks if check.table == table and check.condition is not None]
+    for table in sorted({check.table for check in checks if check.condition is not None}):
+        chosen = [(position, check) for position, check in enumerate(checks)
+                  if check.table == table and check.condition is not None]
         # Conditions may contain "in (select unnest(?))": a filter clause takes no subquery, so each
         # condition becomes a 0/1 column first and is summed.
-        flags = ", ".join(f"({check.condition})::integer as flag_{index}" for index, check in enumerate(chosen))
+        flags = ", ".join(f"({check.condition})::integer as flag_{index}" for index, (_, check) in enumerate(chosen))
         sums = ", ".join(f"coalesce(sum(flag_{index}), 0)" for index in range(len(chosen)))
-        parameters = [parameter for check in chosen for parameter in check.parameters]
+        parameters = [parameter for _, check in chosen for parameter in check.parameters]
         row = con.execute(f"select {sums} from (select {flags} from {table})", parameters).fetchone()
-        counts.update({id(check): int(count) for check, count in zip(chosen, row, strict=True)})
+        counts.update({position: int(count) for (position, _), count in zip(chosen, row, strict=True)})
     return counts
 
 
@@ -180,10 +180,11 @@ def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], file_name: s
     """Run every check; return up to PROBLEMS_SHOWN problems (in row order) and the full count."""
     problems: list[Problem] = []
     total = 0
-    counts = _row_check_counts(con, checks)
-    for check in checks:
-        count = counts[id(check)] if id(check) in counts else \
-            con.execute(f"select count(*) from ({check.sql})", list(check.parameters)).fetchone()[0]
+    row_counts = _row_check_counts(con, checks)
+    for position, check in enumerate(checks):
+        count = row_counts.get(position)
+        if count is None:
+            count = con.execute(f"select count(*) from ({check.sql})", list(check.parameters)).fetchone()[0]
         if not count:
             continue
         total += count

@@ -100,7 +100,7 @@ def test_every_scoped_query_returns_only_the_viewers_people(con, kind):
             assert allowed is None or result["staff_id"] in allowed, name
         elif result is None:
             assert allowed is not None and some_person not in allowed, name
-    headline = queries.headline(con, viewer, filters)
+    headline = queries.overview_figures(con, viewer, filters)["headline"]
     assert headline["staff_in_post"] == (len(everyone) if allowed is None else len(allowed & everyone))
 
 
@@ -130,7 +130,7 @@ def test_aggregates_count_only_the_viewers_scope(con, kind):
 def test_injection_strings_as_query_parameters_leak_nothing_and_raise_nothing(con, text):
     manager, tree = viewers(con)["manager"]
     hostile = Filters(TODAY, framework=text, teams=(text,), ranges=())
-    assert queries.headline(con, manager, hostile)["staff_in_post"] == 0
+    assert queries.overview_figures(con, manager, hostile)["headline"]["staff_in_post"] == 0
     assert queries.person(con, manager, TODAY, text) is None
     assert queries.person_requirements(con, manager, TODAY, text).empty
     assert queries.person_timeline(con, manager, TODAY, text).empty

@@ -149,7 +149,6 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
             range,
             status,
             count(scoped_readiness.staff_id) as people,
-            count(scoped_readiness.staff_id) as staff_in_post,
             count(*) filter (where status = 'ready') as ready_now,
             count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 3 month)::date)
                 as ready_within_3_months,
@@ -169,20 +168,14 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
     total = frame[frame["grouping_id"] == 7].iloc[0]
     by_team = frame[(frame["grouping_id"] == 2) & frame["status"].notna()]
     by_range = frame[(frame["grouping_id"] == 4) & frame["status"].notna()]
+    counts = ("ready_now", "ready_within_3_months", "ready_within_6_months", "not_ready", "top_of_role",
+              "evidence_awaiting_signoff", "expired_mandatory_training")
     return {
-        "headline": {name: int(0 if pd.isna(total[name]) else total[name]) for name in HEADLINE_FIGURES},
+        "headline": {"staff_in_post": int(total["people"]),
+                     **{name: int(0 if pd.isna(total[name]) else total[name]) for name in counts}},
         "team": by_team[["team", "status", "people"]].reset_index(drop=True),
         "range": by_range[["range", "status", "people"]].astype({"range": "int32"}).reset_index(drop=True),
     }
-
-
-HEADLINE_FIGURES = ("staff_in_post", "ready_now", "ready_within_3_months", "ready_within_6_months", "not_ready",
-                    "top_of_role", "evidence_awaiting_signoff", "expired_mandatory_training")
-
-
-def headline(con, viewer: Viewer, filters: Filters) -> dict[str, int]:
-    """The Overview's headline figures."""
-    return overview_figures(con, viewer, filters)["headline"]
 
 
 def status_counts(con, viewer: Viewer, filters: Filters, by: str) -> pd.DataFrame:
@@ -239,7 +232,7 @@ def blockers(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] 
         limit $limit
     """
     return query(con, sql, _parameters(viewer, filters, categories=list(categories), reasons=list(reasons),
-                                       limit=limit if limit is not None else 1_000_000))
+                                       limit=limit))  # limit null: every row
 
 
 def blocked_people(con, viewer: Viewer, filters: Filters, requirement_id: str) -> pd.DataFrame:
@@ -300,7 +293,7 @@ def awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = 
         order by evidence.evidence_date, scoped_staff.name, evidence.criterion_id
         limit $limit
     """
-    return query(con, sql, _parameters(viewer, filters, limit=limit if limit is not None else 2**62))
+    return query(con, sql, _parameters(viewer, filters, limit=limit))  # limit null: every row
 
 
 def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> pd.DataFrame:
