@@ -18,7 +18,7 @@ import duckdb
 from loaders import access, acting, evidence, framework, mandatory_courses, staff, training
 from loaders.database import database_path, writing
 from loaders.errors import LoadRejected, Problem, UnreadableFile
-from loaders.reading import read_into
+from loaders.reading import FileContents, read_into
 from loaders.results import LoadContext, LoadResult, file_sha256
 from loaders.validation import validate
 from warehouse.build import build_warehouse
@@ -40,24 +40,40 @@ def _quiet(_fraction: float, _message: str) -> None:
     pass
 
 
-def _stage_and_validate(con, kind: str, path: Path, today: dt.date, progress: Progress) -> tuple[LoadResult, LoadContext]:
+def _read_ahead(con, path: Path, table: str) -> FileContents | UnreadableFile:
+    """Stage one file before the load's transaction opens, keeping an unreadable file's error for later.
+
+    Outside a transaction DuckDB's fast reader can read straight into the load's connection: a file it
+    cannot parse fails that one statement, not the transaction (see reading.read_into).
+    """
+    try:
+        return read_into(con, path, table, outside_transaction=True)
+    except UnreadableFile as error:
+        return error
+
+
+def _stage_and_validate(con, kind: str, path: Path, today: dt.date, progress: Progress,
+                        table: str = STAGED, staged: FileContents | UnreadableFile | None = None,
+                        ) -> tuple[LoadResult, LoadContext]:
     module = KINDS[kind]
     result = LoadResult(kind, path.name, file_sha256(path) if path.is_file() else None, "valid")
     context = LoadContext(path.name, path, today)
     progress(0.1, f"reading {path.name}")
-    contents = read_into(con, path, STAGED)
+    if isinstance(staged, UnreadableFile):
+        raise staged
+    contents = staged if staged is not None else read_into(con, path, table, outside_transaction=True)
     if hasattr(module, "prepare"):
         module.prepare(con)
     result.rows = contents.row_count
     result.notes.extend(contents.notes)
     progress(0.4, f"checking {contents.row_count} rows of {path.name}")
-    spec = module.spec(STAGED, context)
+    spec = module.spec(table, context)
     extra = sorted(set(contents.columns) - {column.name for column in spec.columns})
     if extra:
         result.notes.append(f"ignored columns: {', '.join(extra)}")
-    problems, total = validate(con, spec, contents, STAGED, path.name, today)
+    problems, total = validate(con, spec, contents, table, path.name, today)
     if not problems:
-        more, more_total = module.after_validation(con, STAGED, context) if hasattr(module, "after_validation") else ([], 0)
+        more, more_total = module.after_validation(con, table, context) if hasattr(module, "after_validation") else ([], 0)
         problems, total = more, more_total
     result.problems, result.problem_total = problems, total
     if problems:
@@ -81,6 +97,11 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
     results: list[LoadResult] = []
     unreadable: UnreadableFile | None = None
     with writing(database_path(db)) as con:
+        tables = [f"{STAGED}_{index}" for index in range(len(paths))]
+        staged = []
+        for index, (path, table) in enumerate(zip(paths, tables, strict=True)):
+            progress(index / len(paths), f"reading {path.name}")
+            staged.append(_read_ahead(con, path, table))
         con.execute("begin")
         try:
             for index, path in enumerate(paths):
@@ -88,7 +109,7 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
                     progress((index + fraction) / len(paths), message)
 
                 try:
-                    result, context = _stage_and_validate(con, kind, path, today, step)
+                    result, context = _stage_and_validate(con, kind, path, today, step, tables[index], staged[index])
                 except UnreadableFile as error:
                     unreadable = error
                     result = _unreadable_result(kind, path, error)
@@ -96,7 +117,7 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
                 if result.outcome == "rejected":
                     break
                 step(0.7, f"writing {path.name}")
-                result.counts = KINDS[kind].write(con, STAGED, context)
+                result.counts = KINDS[kind].write(con, tables[index], context)
                 result.notes.extend(context.notes)
                 result.outcome = "loaded" if result.counts.changed else "unchanged"
         except BaseException:

@@ -46,8 +46,14 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name).strip("_")
 
 
-def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileContents:
-    """Read `path` into temp table `table` (columns: source_row, then the file's columns as text)."""
+def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, outside_transaction: bool = False) -> FileContents:
+    """Read `path` into temp view `table` (columns: source_row, then the file's columns as text).
+
+    The values live in temp table `{table}_raw`; alter columns with add_column()/drop_column(), which
+    keep the view in step. With `outside_transaction` the caller promises that `con` has no open
+    transaction, so DuckDB's fast reader may read straight into `con` (a parse error there would
+    otherwise abort the caller's transaction); without it, the file is parsed in a connection of its own.
+    """
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"{path.name}: file not found ({path})")
@@ -65,10 +71,10 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileCon
                 f"{path.name}: not a readable Excel workbook (.xls files from Excel 97-2003 are not "
                 "supported: save it as .xlsx or CSV)"
             )
-        contents = _read_csv(con, path, table)
+        contents = _read_csv(con, path, table, outside_transaction)
         contents.notes.append("the file is named like a workbook but holds text; it was read as CSV")
         return contents
-    return _read_csv(con, path, table)
+    return _read_csv(con, path, table, outside_transaction)
 
 
 def _encoding_of(path: Path) -> str:
@@ -115,7 +121,7 @@ def _has_blank_line(path: Path) -> bool:
         return data.find(b"\n\n", 0, end) != -1 or data.find(b"\n\r\n", 0, end) != -1
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileContents:
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, outside_transaction: bool) -> FileContents:
     encoding = _encoding_of(path)
     try:
         with open(path, encoding=encoding, newline="") as handle:
@@ -136,9 +142,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileCon
     fast = encoding in ("utf-8", "utf-8-sig") and delimiter == "," and not _has_blank_line(path)
     if fast:
         try:
-            return _read_csv_with_duckdb(con, path, table, header, notes)
+            return _read_csv_with_duckdb(con, path, table, header, notes, outside_transaction)
         except duckdb.Error:
-            pass  # ragged or oddly quoted rows: the careful reader below names the row
+            con.execute(f"drop table if exists {table}_raw")
+            # ragged or oddly quoted rows: the careful reader below names the row
     return _read_csv_with_python(con, path, table, encoding, delimiter, notes)
 
 
@@ -152,22 +159,65 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes: list[str]) -> FileContents:
+def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes: list[str],
+                          outside_transaction: bool) -> FileContents:
     names = _unique_names(header)
     columns = {f"c{position}": "VARCHAR" for position in range(len(names))}
-    # A connection of its own: a parse error would otherwise abort the load's transaction, and with
-    # it the fall-back to the careful reader and any files of the same load already written.
-    with duckdb.connect() as reader:
-        reader.execute(
-            "create table file_rows as select * from read_csv(?, header = true, "
-            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            "null_padding = true, columns = ?)",
-            [str(path), columns],
-        )
-        # Cleaned here, so the load's connection receives the rows once, as they will be staged.
-        rows = reader.sql(_cleaned(names, "rowid - (select min(rowid) from file_rows) + 2", "file_rows")).to_arrow_table()
-    _stage_rows(con, rows, table)
+    # One pass from the file to the staged values; empty cells become NULL on the way. The row number is
+    # the table's rowid (DuckDB keeps file order), so no column has to be written for it.
+    raw = (
+        "select " + ", ".join(f"nullif(c{position}, '') as \"{name}\"" for position, name in enumerate(names))
+        + " from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        "strict_mode = true, null_padding = true, columns = ?)"
+    )
+    if outside_transaction:
+        con.execute(f"create or replace temp table {table}_raw as {raw}", [str(path), columns])
+    else:
+        # A connection of its own: a parse error would otherwise abort the load's transaction, and with
+        # it the fall-back to the careful reader and any files of the same load already written.
+        with duckdb.connect() as reader:
+            rows = reader.execute(raw, [str(path), columns]).to_arrow_table()
+        _stage_rows(con, rows, f"{table}_raw")
+    _trim_invisible(con, f"{table}_raw", names)
+    _define_view(con, table)
     return _contents(con, path, table, names, notes, header)
+
+
+def _trim_invisible(con, raw: str, names: list[str]) -> None:
+    # Tabs, non-breaking and zero-width spaces around a value are as invisible in Excel as plain spaces.
+    # Hardly any value has them, and trim() with a character list is slow, so only the rows that need it
+    # are rewritten: the test reads each value's first and last character as a number, which is cheap.
+    codes = ", ".join(str(ord(character)) for character in INVISIBLE)
+    needs = {name: f'(ord("{name}") in ({codes}) or ord(reverse("{name}")) in ({codes}))' for name in names}
+    assignments = ", ".join(
+        f'"{name}" = case when {test} then nullif(trim("{name}", \'{INVISIBLE}\'), \'\') else "{name}" end'
+        for name, test in needs.items()
+    )
+    con.execute(f"update {raw} set {assignments} where {' or '.join(needs.values())}")
+
+
+def _define_view(con, table: str) -> None:
+    """(Re)define view `table` over `{table}_raw`: its row numbers, its columns, and no blank rows."""
+    columns = [row[0] for row in con.execute(f"describe {table}_raw").fetchall()]
+    values = [name for name in columns if name != "source_row"]
+    # Rows staged from DuckDB's reader are numbered by position (the header is row 1); the careful
+    # readers skip blank lines and so carry their own numbers.
+    row_number = "source_row" if "source_row" in columns else "rowid + 2"
+    listed = "".join(f', "{name}"' for name in values)
+    not_blank = " or ".join(f'"{name}" is not null' for name in values) or "false"
+    con.execute(f"create or replace temp view {table} as select {row_number} as source_row{listed} "
+                f"from {table}_raw where {not_blank}")
+
+
+def add_column(con, table: str, name: str) -> None:
+    """Add an empty text column to a staged file (view `table` over `{table}_raw`)."""
+    con.execute(f'alter table {table}_raw add column "{name}" varchar')
+    _define_view(con, table)
+
+
+def drop_column(con, table: str, name: str) -> None:
+    con.execute(f'alter table {table}_raw drop column "{name}"')
+    _define_view(con, table)
 
 
 def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter: str, notes: list[str]) -> FileContents:
@@ -268,8 +318,9 @@ def _cleaned(names: list[str], row_expression: str, source: str) -> str:
 
 
 def _finish(con, table: str, names: list[str], row_expression: str) -> None:
-    con.execute(f"create or replace temp table {table} as {_cleaned(names, row_expression, 'file_rows')}")
+    con.execute(f"create or replace temp table {table}_raw as {_cleaned(names, row_expression, 'file_rows')}")
     con.execute("drop table file_rows")
+    _define_view(con, table)
 
 
 def _contents(con, path: Path, table: str, names: list[str], notes: list[str], header: list[str]) -> FileContents:
@@ -281,7 +332,7 @@ def _contents(con, path: Path, table: str, names: list[str], notes: list[str], h
             if used:
                 problems.append(Problem(path.name, 1, name, None, "this column has values but no header"))
             else:
-                con.execute(f'alter table {table} drop column "{name}"')
+                drop_column(con, table, name)
                 continue
         kept.append(name)
     row_count = con.execute(f"select count(*) from {table}").fetchone()[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from loaders.errors import Problem
-from loaders.reading import FileContents
+from loaders.reading import FileContents, add_column
 
 EARLIEST_DATE = dt.date(1950, 1, 1)
 PROBLEMS_SHOWN = 200
@@ -105,7 +105,7 @@ def header_problems(spec: Spec, contents: FileContents, file_name: str) -> list[
 def add_missing_optional_columns(con: duckdb.DuckDBPyConnection, spec: Spec, contents: FileContents, table: str) -> None:
     for column in spec.columns:
         if column.name not in contents.columns:
-            con.execute(f'alter table {table} add column "{column.name}" varchar')
+            add_column(con, table, column.name)
             contents.columns.append(column.name)
 
 
