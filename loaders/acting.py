@@ -24,7 +24,7 @@ def spec(table: str, context) -> Spec:
         Check("role", "unknown role: give a role_code or the exact role title of a loaded framework",
               f"select source_row, role from {table} where resolve_role(role) is null"),
         Check("end_date", "end_date is before start_date",
-              f"select source_row, end_date from {table} where parse_date(end_date) < parse_date(start_date)"),
+              f"select source_row, end_date from {table} where end_date__parsed_date < start_date__parsed_date"),
     ]
     return Spec("acting", columns, key=("staff_id", "role", "start_date"), checks=checks)
 
@@ -36,8 +36,8 @@ def prepare(con) -> None:
 def write(con, table: str, context) -> Counts:
     return merge_rows(
         con, "acting",
-        f"""select staff_id, resolve_role(role) as role_code, parse_date(start_date) as start_date,
-                   parse_date(end_date) as end_date, lower(kind) as kind
+        f"""select staff_id, resolve_role(role) as role_code, start_date__parsed_date as start_date,
+                   end_date__parsed_date as end_date, lower(kind) as kind
             from {table}""",
         key=["staff_id", "role_code", "start_date"],
         values=["end_date", "kind"],

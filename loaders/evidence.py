@@ -40,7 +40,7 @@ def spec(table: str, context) -> Spec:
 def write(con, table: str, context) -> Counts:
     return merge_rows(
         con, "evidence",
-        f"""select staff_id, criteria.criterion_id, parse_date(evidence_date) as evidence_date,
+        f"""select staff_id, criteria.criterion_id, evidence_date__parsed_date as evidence_date,
                    lower(status) as status, assessor, note, evidence_ref
             from {table} join criteria on upper(criteria.criterion_id) = upper({table}.criterion_id)""",
         key=["staff_id", "criterion_id", "evidence_date"],

@@ -40,14 +40,21 @@ def _quiet(_fraction: float, _message: str) -> None:
     pass
 
 
-def _read_ahead(con, path: Path, table: str) -> FileContents | UnreadableFile:
+def _read(con, kind: str, path: Path, table: str, today: dt.date) -> FileContents:
+    # The spec does not depend on the file, so it can say which columns are dates before reading.
+    spec = KINDS[kind].spec(table, LoadContext(path.name, path, today))
+    date_columns = tuple(column.name for column in spec.columns if column.kind == "date")
+    return read_into(con, path, table, outside_transaction=True, date_columns=date_columns)
+
+
+def _read_ahead(con, kind: str, path: Path, table: str, today: dt.date) -> FileContents | UnreadableFile:
     """Stage one file before the load's transaction opens, keeping an unreadable file's error for later.
 
     Outside a transaction DuckDB's fast reader can read straight into the load's connection: a file it
     cannot parse fails that one statement, not the transaction (see reading.read_into).
     """
     try:
-        return read_into(con, path, table, outside_transaction=True)
+        return _read(con, kind, path, table, today)
     except UnreadableFile as error:
         return error
 
@@ -61,7 +68,7 @@ def _stage_and_validate(con, kind: str, path: Path, today: dt.date, progress: Pr
     progress(0.1, f"reading {path.name}")
     if isinstance(staged, UnreadableFile):
         raise staged
-    contents = staged if staged is not None else read_into(con, path, table, outside_transaction=True)
+    contents = staged if staged is not None else _read(con, kind, path, table, today)
     if hasattr(module, "prepare"):
         module.prepare(con)
     result.rows = contents.row_count
@@ -101,7 +108,7 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
         staged = []
         for index, (path, table) in enumerate(zip(paths, tables, strict=True)):
             progress(index / len(paths), f"reading {path.name}")
-            staged.append(_read_ahead(con, path, table))
+            staged.append(_read_ahead(con, kind, path, table, today))
         con.execute("begin")
         try:
             for index, path in enumerate(paths):

@@ -26,6 +26,22 @@ from loaders.errors import Problem, UnreadableFile
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 INVISIBLE = " \t\r\n\u00a0\u200b\ufeff"  # trimmed from both ends of every value
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and .doc): not readable here
+# A date column `x` is staged beside `x__parsed_date`, its value read as a date once, for every check and
+# the write to use (reading a date from text is the dearest step of a check, and there are several).
+PARSED_SUFFIX = "__parsed_date"
+
+# ISO or UK dates only: anything else (US order, Excel serial numbers, words) is refused, not guessed.
+PARSE_DATE_MACRO = r"""
+create or replace temp macro parse_date(value) as case
+    when regexp_full_match(value, '\d{4}-\d{2}-\d{2}') then try_strptime(value, '%Y-%m-%d')::date
+    when regexp_full_match(value, '\d{1,2}/\d{1,2}/\d{4}') then try_strptime(value, '%d/%m/%Y')::date
+end
+"""
+
+
+def parsed_date(name: str) -> str:
+    """The staged column holding date column `name` read as a date (NULL when it is not one)."""
+    return f'"{name}{PARSED_SUFFIX}"'
 
 
 @dataclass
@@ -46,14 +62,17 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name).strip("_")
 
 
-def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, outside_transaction: bool = False) -> FileContents:
+def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, outside_transaction: bool = False,
+              date_columns: tuple[str, ...] = ()) -> FileContents:
     """Read `path` into temp view `table` (columns: source_row, then the file's columns as text).
 
     The values live in temp table `{table}_raw`; alter columns with add_column()/drop_column(), which
     keep the view in step. With `outside_transaction` the caller promises that `con` has no open
     transaction, so DuckDB's fast reader may read straight into `con` (a parse error there would
     otherwise abort the caller's transaction); without it, the file is parsed in a connection of its own.
+    Each of `date_columns` the file has is staged with its date beside it (see parsed_date()).
     """
+    con.execute(PARSE_DATE_MACRO)
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"{path.name}: file not found ({path})")
@@ -62,7 +81,7 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, outside
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(b"PK\x03\x04"):
-        return _read_excel(con, path, table)
+        return _read_excel(con, path, table, date_columns)
     if head.startswith(OLE2_SIGNATURE):
         raise UnreadableFile(f"{path.name}: an Excel 97-2003 workbook, which is not supported: save it as .xlsx or CSV")
     if path.suffix.lower() in EXCEL_SUFFIXES or path.suffix.lower() == ".xls":
@@ -71,10 +90,10 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, outside
                 f"{path.name}: not a readable Excel workbook (.xls files from Excel 97-2003 are not "
                 "supported: save it as .xlsx or CSV)"
             )
-        contents = _read_csv(con, path, table, outside_transaction)
+        contents = _read_csv(con, path, table, outside_transaction, date_columns)
         contents.notes.append("the file is named like a workbook but holds text; it was read as CSV")
         return contents
-    return _read_csv(con, path, table, outside_transaction)
+    return _read_csv(con, path, table, outside_transaction, date_columns)
 
 
 def _encoding_of(path: Path) -> str:
@@ -118,10 +137,14 @@ def _has_blank_line(path: Path) -> bool:
         end = len(data)
         while end > 0 and data[end - 1] in b"\r\n\t ,;":
             end -= 1
-        return data.find(b"\n\n", 0, end) != -1 or data.find(b"\n\r\n", 0, end) != -1
+        if data.find(b"\n\n", 0, end) != -1:
+            return True
+        # A file without carriage returns (most) cannot hold "\n\r\n"; looking for one byte is far quicker.
+        return data.find(b"\r", 0, end) != -1 and data.find(b"\n\r\n", 0, end) != -1
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, outside_transaction: bool) -> FileContents:
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, outside_transaction: bool,
+              date_columns: tuple[str, ...]) -> FileContents:
     encoding = _encoding_of(path)
     try:
         with open(path, encoding=encoding, newline="") as handle:
@@ -142,31 +165,35 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, outside_tr
     fast = encoding in ("utf-8", "utf-8-sig") and delimiter == "," and not _has_blank_line(path)
     if fast:
         try:
-            return _read_csv_with_duckdb(con, path, table, header, notes, outside_transaction)
+            return _read_csv_with_duckdb(con, path, table, header, notes, outside_transaction, date_columns)
         except duckdb.Error:
             con.execute(f"drop table if exists {table}_raw")
             # ragged or oddly quoted rows: the careful reader below names the row
-    return _read_csv_with_python(con, path, table, encoding, delimiter, notes)
+    return _read_csv_with_python(con, path, table, encoding, delimiter, notes, date_columns)
 
 
 def _unique_names(header: list[str]) -> list[str]:
     names = []
     for position, raw in enumerate(header, start=1):
         name = normalise_header(raw) or f"unnamed_column_{position}"
-        while name in names or name == "source_row":  # source_row is the row number's column
+        # source_row is the row number's column, and names ending in PARSED_SUFFIX are the parsed dates'.
+        while name in names or name == "source_row" or name.endswith(PARSED_SUFFIX):
             name = f"{name}_{position}"
         names.append(name)
     return names
 
 
 def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes: list[str],
-                          outside_transaction: bool) -> FileContents:
+                          outside_transaction: bool, date_columns: tuple[str, ...]) -> FileContents:
     names = _unique_names(header)
     columns = {f"c{position}": "VARCHAR" for position in range(len(names))}
     # One pass from the file to the staged values; empty cells become NULL on the way. The row number is
     # the table's rowid (DuckDB keeps file order), so no column has to be written for it.
+    values = [f"nullif(c{position}, '') as \"{name}\"" for position, name in enumerate(names)]
+    dates = [f"parse_date(nullif(c{position}, '')) as {parsed_date(name)}"
+             for position, name in enumerate(names) if name in date_columns]
     raw = (
-        "select " + ", ".join(f"nullif(c{position}, '') as \"{name}\"" for position, name in enumerate(names))
+        "select " + ", ".join(values + dates)
         + " from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         "strict_mode = true, null_padding = true, columns = ?)"
     )
@@ -176,22 +203,25 @@ def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes:
         # A connection of its own: a parse error would otherwise abort the load's transaction, and with
         # it the fall-back to the careful reader and any files of the same load already written.
         with duckdb.connect() as reader:
+            reader.execute(PARSE_DATE_MACRO)
             rows = reader.execute(raw, [str(path), columns]).to_arrow_table()
         _stage_rows(con, rows, f"{table}_raw")
-    _trim_invisible(con, f"{table}_raw", names)
+    _trim_invisible(con, f"{table}_raw", names, date_columns)
     _define_view(con, table)
     return _contents(con, path, table, names, notes, header)
 
 
-def _trim_invisible(con, raw: str, names: list[str]) -> None:
+def _trim_invisible(con, raw: str, names: list[str], date_columns: tuple[str, ...]) -> None:
     # Tabs, non-breaking and zero-width spaces around a value are as invisible in Excel as plain spaces.
     # Hardly any value has them, and trim() with a character list is slow, so only the rows that need it
     # are rewritten: the test reads each value's first and last character as a number, which is cheap.
     codes = ", ".join(str(ord(character)) for character in INVISIBLE)
     needs = {name: f'(ord("{name}") in ({codes}) or ord(reverse("{name}")) in ({codes}))' for name in names}
+    trimmed = {name: f'case when {test} then nullif(trim("{name}", \'{INVISIBLE}\'), \'\') else "{name}" end'
+               for name, test in needs.items()}
     assignments = ", ".join(
-        f'"{name}" = case when {test} then nullif(trim("{name}", \'{INVISIBLE}\'), \'\') else "{name}" end'
-        for name, test in needs.items()
+        [f'"{name}" = {value}' for name, value in trimmed.items()]
+        + [f"{parsed_date(name)} = parse_date({value})" for name, value in trimmed.items() if name in date_columns]
     )
     con.execute(f"update {raw} set {assignments} where {' or '.join(needs.values())}")
 
@@ -200,18 +230,21 @@ def _define_view(con, table: str) -> None:
     """(Re)define view `table` over `{table}_raw`: its row numbers, its columns, and no blank rows."""
     columns = [row[0] for row in con.execute(f"describe {table}_raw").fetchall()]
     values = [name for name in columns if name != "source_row"]
+    texts = [name for name in values if not name.endswith(PARSED_SUFFIX)]
     # Rows staged from DuckDB's reader are numbered by position (the header is row 1); the careful
     # readers skip blank lines and so carry their own numbers.
     row_number = "source_row" if "source_row" in columns else "rowid + 2"
     listed = "".join(f', "{name}"' for name in values)
-    not_blank = " or ".join(f'"{name}" is not null' for name in values) or "false"
+    not_blank = " or ".join(f'"{name}" is not null' for name in texts) or "false"
     con.execute(f"create or replace temp view {table} as select {row_number} as source_row{listed} "
                 f"from {table}_raw where {not_blank}")
 
 
-def add_column(con, table: str, name: str) -> None:
-    """Add an empty text column to a staged file (view `table` over `{table}_raw`)."""
+def add_column(con, table: str, name: str, is_date: bool = False) -> None:
+    """Add an empty text column (and for a date, its empty parsed date) to a staged file."""
     con.execute(f'alter table {table}_raw add column "{name}" varchar')
+    if is_date:
+        con.execute(f"alter table {table}_raw add column {parsed_date(name)} date")
     _define_view(con, table)
 
 
@@ -220,7 +253,8 @@ def drop_column(con, table: str, name: str) -> None:
     _define_view(con, table)
 
 
-def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter: str, notes: list[str]) -> FileContents:
+def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter: str, notes: list[str],
+                          date_columns: tuple[str, ...]) -> FileContents:
     problems = []
     with open(path, encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
@@ -253,7 +287,7 @@ def _read_csv_with_python(con, path: Path, table: str, encoding: str, delimiter:
     frame = pd.DataFrame(rows, columns=[f"c{position}" for position in range(len(names))], dtype=object)
     frame.insert(0, "source_row_number", source_rows)
     _stage_rows(con, frame)
-    _finish(con, table, names, "source_row_number")
+    _finish(con, table, names, "source_row_number", date_columns)
     contents = _contents(con, path, table, names, notes, header)
     contents.problems.extend(problems)
     return contents
@@ -273,7 +307,7 @@ def _excel_text(value) -> str | None:
     return str(value)
 
 
-def _read_excel(con, path: Path, table: str) -> FileContents:
+def _read_excel(con, path: Path, table: str, date_columns: tuple[str, ...]) -> FileContents:
     try:
         frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -288,7 +322,7 @@ def _read_excel(con, path: Path, table: str) -> FileContents:
     body.columns = [f"c{position}" for position in range(len(names))]
     body.insert(0, "source_row_number", [index + 1 for index in frame.index[1:]])
     _stage_rows(con, body)
-    _finish(con, table, names, "source_row_number")
+    _finish(con, table, names, "source_row_number", date_columns)
     return _contents(con, path, table, names, [], header)
 
 
@@ -317,8 +351,10 @@ def _cleaned(names: list[str], row_expression: str, source: str) -> str:
     return f"select {row_expression} as source_row, {selected} from {source} where {not_blank}"
 
 
-def _finish(con, table: str, names: list[str], row_expression: str) -> None:
-    con.execute(f"create or replace temp table {table}_raw as {_cleaned(names, row_expression, 'file_rows')}")
+def _finish(con, table: str, names: list[str], row_expression: str, date_columns: tuple[str, ...]) -> None:
+    dates = "".join(f', parse_date("{name}") as {parsed_date(name)}' for name in names if name in date_columns)
+    con.execute(f"create or replace temp table {table}_raw as "
+                f"select *{dates} from ({_cleaned(names, row_expression, 'file_rows')})")
     con.execute("drop table file_rows")
     _define_view(con, table)
 

@@ -60,7 +60,7 @@ def write(con, table: str, context) -> Counts:
     counts = merge_rows(
         con, "staff",
         f"""select staff_id, name, team, line_manager_id, resolve_role(role) as role_code, level,
-                   parse_date(level_start_date) as level_start_date, lower(email) as email,
+                   level_start_date__parsed_date as level_start_date, lower(email) as email,
                    null::date as left_on
             from {table}""",
         key=["staff_id"],

@@ -24,7 +24,7 @@ def spec(table: str, context) -> Spec:
         row_check("staff_id", "unknown staff_id: load the staff file first", table,
                   "staff_id not in (select staff_id from staff)", "staff_id"),
         row_check("expires_on", "expires before it was completed", table,
-                  "parse_date(expires_on) < parse_date(completed_on)", "expires_on"),
+                  "expires_on__parsed_date < completed_on__parsed_date", "expires_on"),
     ]
     return Spec("training", columns, key=("staff_id", "course", "completed_on"), checks=checks)
 
@@ -35,7 +35,7 @@ def write(con, table: str, context) -> Counts:
         f"""select staff_id,
                    coalesce((select min(course) from mandatory_courses
                              where lower(mandatory_courses.course) = lower({table}.course)), course) as course,
-                   parse_date(completed_on) as completed_on, parse_date(expires_on) as expires_on
+                   completed_on__parsed_date as completed_on, expires_on__parsed_date as expires_on
             from {table}""",
         key=["staff_id", "course", "completed_on"],
         values=["expires_on"],

@@ -13,18 +13,10 @@ from dataclasses import dataclass, field
 import duckdb
 
 from loaders.errors import Problem
-from loaders.reading import FileContents, add_column
+from loaders.reading import FileContents, add_column, parsed_date
 
 EARLIEST_DATE = dt.date(1950, 1, 1)
 PROBLEMS_SHOWN = 200
-
-# ISO or UK dates only: anything else (US order, Excel serial numbers, words) is refused, not guessed.
-PARSE_DATE_MACRO = r"""
-create or replace temp macro parse_date(value) as case
-    when regexp_full_match(value, '\d{4}-\d{2}-\d{2}') then try_strptime(value, '%Y-%m-%d')::date
-    when regexp_full_match(value, '\d{1,2}/\d{1,2}/\d{4}') then try_strptime(value, '%d/%m/%Y')::date
-end
-"""
 
 
 @dataclass(frozen=True)
@@ -46,7 +38,7 @@ class Column:
         """The expression that turns the staged text into the stored type."""
         quoted = f'"{self.name}"'
         if self.kind == "date":
-            return f"parse_date({quoted})"
+            return parsed_date(self.name)
         if self.kind == "integer":
             return f"try_cast({quoted} as integer)"
         if self.kind == "choice":
@@ -105,7 +97,7 @@ def header_problems(spec: Spec, contents: FileContents, file_name: str) -> list[
 def add_missing_optional_columns(con: duckdb.DuckDBPyConnection, spec: Spec, contents: FileContents, table: str) -> None:
     for column in spec.columns:
         if column.name not in contents.columns:
-            add_column(con, table, column.name)
+            add_column(con, table, column.name, is_date=column.kind == "date")
             contents.columns.append(column.name)
 
 
@@ -116,13 +108,14 @@ def column_checks(spec: Spec, table: str, today: dt.date) -> list[Check]:
         if column.not_empty:
             checks.append(row_check(column.name, "a value is required", table, f"{quoted} is null"))
         if column.kind == "date":
+            parsed = parsed_date(column.name)
             checks.append(row_check(column.name, "not a date: write YYYY-MM-DD or DD/MM/YYYY", table,
-                                    f"{quoted} is not null and parse_date({quoted}) is null", quoted))
-            checks.append(row_check(column.name, "date before 1950", table, f"parse_date({quoted}) < ?", quoted,
+                                    f"{quoted} is not null and {parsed} is null", quoted))
+            checks.append(row_check(column.name, "date before 1950", table, f"{parsed} < ?", quoted,
                                     (EARLIEST_DATE,)))
             if not column.future_allowed:
                 checks.append(row_check(column.name, f"date in the future (today is {today.isoformat()})", table,
-                                        f"parse_date({quoted}) > ?", quoted, (today,)))
+                                        f"{parsed} > ?", quoted, (today,)))
         elif column.kind == "integer":
             # Digits only: DuckDB's cast would round '3.5' and read '1e3', '0x10' and '1_000'.
             checks.append(row_check(column.name, "not a whole number", table,
@@ -200,7 +193,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], file_name: s
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec, contents: FileContents, table: str,
              file_name: str, today: dt.date) -> tuple[list[Problem], int]:
     """All problems of one staged file: header, then the generic column rules, then the loader's own."""
-    con.execute(PARSE_DATE_MACRO)
     problems = list(contents.problems) + header_problems(spec, contents, file_name)
     if any(problem.row == 1 for problem in problems):
         return problems, len(problems)  # without the right columns no row can be checked
