@@ -5,7 +5,7 @@ from __future__ import annotations
 from loaders.results import Counts
 from loaders.staff import RESOLVE_ROLE_MACRO
 from loaders.upsert import merge_rows
-from loaders.validation import Check, Column, Spec
+from loaders.validation import Column, Spec, row_check
 
 KINDS = ("acting_up", "secondment")
 
@@ -19,12 +19,12 @@ def spec(table: str, context) -> Spec:
         Column("kind", "choice", choices=KINDS),
     ]
     checks = [
-        Check("staff_id", "unknown staff_id: load the staff file first",
-              f"select source_row, staff_id from {table} where staff_id not in (select staff_id from staff)"),
-        Check("role", "unknown role: give a role_code or the exact role title of a loaded framework",
-              f"select source_row, role from {table} where resolve_role(role) is null"),
-        Check("end_date", "end_date is before start_date",
-              f"select source_row, end_date from {table} where end_date__parsed_date < start_date__parsed_date"),
+        row_check("staff_id", "unknown staff_id: load the staff file first", table,
+                  "staff_id not in (select staff_id from staff)", "staff_id"),
+        row_check("role", "unknown role: give a role_code or the exact role title of a loaded framework", table,
+                  "resolve_role(role) is null", "role"),
+        row_check("end_date", "end_date is before start_date", table,
+                  "end_date__parsed_date < start_date__parsed_date", "end_date"),
     ]
     return Spec("acting", columns, key=("staff_id", "role", "start_date"), checks=checks)
 

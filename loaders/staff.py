@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from loaders.results import Counts
 from loaders.upsert import merge_rows
-from loaders.validation import Check, Column, Spec
+from loaders.validation import Check, Column, Spec, row_check
 
 # A role given by code or by its exact title (case and surrounding spaces ignored).
 RESOLVE_ROLE_MACRO = """
@@ -31,19 +31,18 @@ def spec(table: str, context) -> Spec:
         Column("email", required=False, not_empty=False),
     ]
     checks = [
-        Check("role", "unknown role: give a role_code or the exact role title of a loaded framework",
-              f"select source_row, role from {table} where resolve_role(role) is null"),
+        row_check("role", "unknown role: give a role_code or the exact role title of a loaded framework", table,
+                  "resolve_role(role) is null", "role"),
         Check("level", "the role has no such level",
               f"select source_row, level from {table} where resolve_role(role) is not null and not exists "
               f"(select 1 from levels where levels.role_code = resolve_role(role) and levels.level = {table}.level)"),
-        Check("line_manager_id", "line manager is not in this staff file",
-              f"select source_row, line_manager_id from {table} where line_manager_id is not null "
-              f"and line_manager_id not in (select staff_id from {table})"),
-        Check("line_manager_id", "a person cannot be their own line manager",
-              f"select source_row, line_manager_id from {table} where line_manager_id = staff_id"),
-        Check("email", "not an email address",
-              f"select source_row, email from {table} where email is not null "
-              f"and not regexp_full_match(email, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+')"),
+        row_check("line_manager_id", "line manager is not in this staff file", table,
+                  f"line_manager_id is not null and line_manager_id not in (select staff_id from {table})",
+                  "line_manager_id"),
+        row_check("line_manager_id", "a person cannot be their own line manager", table,
+                  "line_manager_id = staff_id", "line_manager_id"),
+        row_check("email", "not an email address", table,
+                  "email is not null and not regexp_full_match(email, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+')", "email"),
         Check("email", "duplicate email: each person needs their own",
               f"select source_row, email from (select source_row, email, row_number() over "
               f"(partition by lower(email) order by source_row) as occurrence from {table} where email is not null) "
