@@ -17,6 +17,9 @@ import streamlit as st
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # An interactive table shows at most this many rows (the browser stays quick at any size); the CSV holds all.
 MAX_ROWS_SHOWN = 5_000
+# A person picker lists at most this many people; beyond it, the page asks for part of a name or staff ID
+# (a list of 100,000 names is slow to send and no use to scroll).
+MAX_PEOPLE_LISTED = 1_000
 
 
 def neutralise(value):

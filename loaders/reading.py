@@ -204,7 +204,7 @@ def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes:
         # it the fall-back to the careful reader and any files of the same load already written.
         with duckdb.connect() as reader:
             reader.execute(PARSE_DATE_MACRO)
-            rows = reader.execute(raw, [str(path), columns]).to_arrow_table()
+            rows = reader.sql(raw, params=[str(path), columns]).to_arrow_table()
         _stage_rows(con, rows, f"{table}_raw")
     _trim_invisible(con, f"{table}_raw", names, date_columns)
     _define_view(con, table)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, downloads
 from dashboard.audit import record_person_view
 from dashboard.connection import ask
 from dashboard.downloads import table
@@ -21,7 +21,20 @@ def _remember_person() -> None:
         del st.query_params["staff_id"]
 
 
-people = ask(queries.people, viewer, filters)
+st.title("Person")
+people = ask(queries.people, viewer, filters, "", downloads.MAX_PEOPLE_LISTED)
+in_scope = int(people["rows_in_total"].iloc[0]) if len(people) else 0
+if in_scope > downloads.MAX_PEOPLE_LISTED:
+    search = st.text_input("Find a person", key="person-search", placeholder="Part of a name or a staff ID")
+    if search.strip():
+        people = ask(queries.people, viewer, filters, search, downloads.MAX_PEOPLE_LISTED)
+    matches = int(people["rows_in_total"].iloc[0]) if len(people) else 0
+    if not search.strip():
+        st.caption(f"{in_scope:,} people match the filters: type part of a name or a staff ID to find someone.")
+    elif matches > downloads.MAX_PEOPLE_LISTED:
+        st.caption(f"Listing the first {downloads.MAX_PEOPLE_LISTED:,} of {matches:,} matches: type more to narrow them.")
+    elif not matches:
+        st.caption("Nobody matches that search.")
 options = dict(zip(people["staff_id"], people["name"] + " · " + people["team"] + " · " + people["role_title"],
                    strict=True))
 wanted = st.query_params.get("staff_id")
@@ -36,8 +49,7 @@ if not wanted and len(options) == 1:
     wanted = next(iter(options))
 st.session_state["person-pick"] = wanted
 
-st.title("Person")
-if not options:
+if not options and not in_scope:
     st.info("Nobody in post matches these filters. Widen the teams or ranges in the sidebar.")
     st.stop()
 st.selectbox("Person", list(options), format_func=options.get, key="person-pick", on_change=_remember_person,

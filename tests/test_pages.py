@@ -225,6 +225,25 @@ def test_person_page_ignores_someone_unknown(app_db):
     assert any("Choose a person" in info.value for info in at.info)
 
 
+def test_person_page_asks_for_a_name_when_too_many_people_to_list(app_db, sql, monkeypatch):
+    from dashboard import downloads
+
+    monkeypatch.setattr(downloads, "MAX_PEOPLE_LISTED", 5)
+    in_post = sql("select count(*) from staff_in_post_on(?::date)", [TODAY])[0][0]
+    at = open_app("pages/person.py")
+    assert_clean(at)
+    assert len(at.selectbox(key="person-pick").options) == 5
+    assert f"{in_post:,} people match the filters" in at.caption[0].value
+    staff_id, name = sql("select staff_id, name from staff_in_post_on(?::date) order by staff_id desc limit 1",
+                         [TODAY])[0]
+    at.text_input(key="person-search").set_value(staff_id.lower()).run()
+    assert_clean(at)
+    # One match is opened at once.
+    assert at.header[0].value == name
+    at.text_input(key="person-search").set_value("no such person at all").run()
+    assert "Nobody matches that search." in [caption.value for caption in at.caption]
+
+
 def test_print_view_uses_plain_tables_and_no_downloads(app_db, sql):
     staff_id = sql("select min(staff_id) from readiness_on(?::date) where requirements_total > 0", [TODAY])[0][0]
     at = open_app("pages/person.py", {"staff_id": staff_id})

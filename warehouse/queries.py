@@ -339,13 +339,18 @@ def tenure_completing(con, viewer: Viewer, filters: Filters, days: int = 90) -> 
     return query(con, sql, _parameters(viewer, filters, days=days))
 
 
-def people(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    """The people the viewer may open on the Person page."""
+def people(con, viewer: Viewer, filters: Filters, search: str = "", limit: int | None = None) -> pd.DataFrame:
+    """The people the viewer may open on the Person page, by name; with `search`, those whose name or
+    staff_id contains it (ignoring case); with `limit`, the first rows, and `rows_in_total` counts them all."""
     sql = f"""
         with {SCOPED_STAFF}
-        select staff_id, name, team, role_title, level from scoped_staff order by name
+        select staff_id, name, team, role_title, level, count(*) over () as rows_in_total
+        from scoped_staff
+        where $search = '' or contains(lower(name), lower($search)) or contains(lower(staff_id), lower($search))
+        order by name, staff_id
+        limit $limit
     """
-    return query(con, sql, _parameters(viewer, filters))
+    return query(con, sql, _parameters(viewer, filters, search=search.strip(), limit=limit))  # limit null: all
 
 
 def person(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> dict | None:
