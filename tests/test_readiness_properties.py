@@ -128,3 +128,39 @@ def test_evidence_expiring_is_requirement_status_filtered_to_evidence_that_turns
         where is_met and not is_time_based and evidence_expires_date <= (?::date + to_days(?))::date
         order by all""", [D, D, days_ahead]).fetchall()
     assert expiring == expected
+
+
+@pytest.fixture(scope="module")
+def mixed_warehouse():
+    # An any-of requirement with a time-based and an evidenced member: none of the shipped frameworks
+    # has one, but the rules allow it.
+    tiny = TinyWarehouse()
+    tiny.con.execute("""
+        insert into criteria values
+            ('OFF.B.E2', 'OFF', 'B', 'Experience', 2, '6 months acting up', 6, 'mixed'),
+            ('OFF.B.E3', 'OFF', 'B', 'Experience', 3, 'Led a project', null, 'mixed')
+    """)
+    yield tiny
+    tiny.con.close()
+
+
+@PROPERTY_SETTINGS
+@given(workforce=people, days_ahead=st.integers(0, 800), mixed=st.booleans())
+def test_tenure_completing_is_gaps_filtered_to_tenure_due_soon(warehouse, mixed_warehouse, workforce, days_ahead,
+                                                               mixed):
+    # tenure_completing_on works from dates (fast for the Team page); it must give exactly the rows of
+    # gaps_on held back by tenure and due within the window.
+    tiny = mixed_warehouse if mixed else warehouse
+    populate(tiny, workforce)
+    if mixed:
+        for number, person in enumerate(workforce):
+            for _criterion_id, evidence_date, status in person["evidence"][:1]:
+                tiny.evidence(f"S{number}", "OFF.B.E3", evidence_date, status)
+    completing = tiny.con.execute(
+        "select staff_id, requirement_id, criterion, due_date from tenure_completing_on(?, ?) order by all",
+        [D, days_ahead]).fetchall()
+    expected = tiny.con.execute("""
+        select staff_id, requirement_id, criterion, due_date from gaps_on(?)
+        where reason = 'tenure' and due_date <= (?::date + to_days(?))::date
+        order by all""", [D, D, days_ahead]).fetchall()
+    assert completing == expected

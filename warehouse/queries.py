@@ -330,10 +330,9 @@ def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> 
 def tenure_completing(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
     """People whose minimum time at level completes within `days`."""
     sql = f"""
-        with {SCOPED_GAPS}
+        with {_scoped("scoped_completing", "tenure_completing_on($as_of, $days)")}
         select due_date as tenure_date, name, team, requirement_id, criterion, staff_id
-        from scoped_gaps
-        where reason = 'tenure' and due_date <= ($as_of + to_days($days))::date
+        from scoped_completing
         order by due_date, name
     """
     return query(con, sql, _parameters(viewer, filters, days=days))
