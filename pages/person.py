@@ -35,6 +35,8 @@ if in_scope > downloads.MAX_PEOPLE_LISTED:
         st.caption(f"Listing the first {downloads.MAX_PEOPLE_LISTED:,} of {matches:,} matches: type more to narrow them.")
     elif not matches:
         st.caption("Nobody matches that search.")
+    elif matches > 1:
+        st.caption(f"{matches:,} people match: choose one below.")
 options = dict(zip(people["staff_id"], people["name"] + " · " + people["team"] + " · " + people["role_title"],
                    strict=True))
 wanted = st.query_params.get("staff_id")

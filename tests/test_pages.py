@@ -234,6 +234,15 @@ def test_person_page_asks_for_a_name_when_too_many_people_to_list(app_db, sql, m
     assert_clean(at)
     assert len(at.selectbox(key="person-pick").options) == 5
     assert f"{in_post:,} people match the filters" in at.caption[0].value
+    prefix = sql("select left(min(staff_id), 3) from staff_in_post_on(?::date)", [TODAY])[0][0]
+    matches = sql("select count(*) from staff_in_post_on(?::date) "
+                  "where contains(lower(name), lower(?)) or contains(lower(staff_id), lower(?))",
+                  [TODAY, prefix, prefix])[0][0]
+    at.text_input(key="person-search").set_value(prefix).run()
+    assert_clean(at)
+    expected = (f"Listing the first 5 of {matches:,} matches: type more to narrow them." if matches > 5
+                else f"{matches:,} people match: choose one below.")
+    assert expected in [caption.value for caption in at.caption]
     staff_id, name = sql("select staff_id, name from staff_in_post_on(?::date) order by staff_id desc limit 1",
                          [TODAY])[0]
     at.text_input(key="person-search").set_value(staff_id.lower()).run()
