@@ -18,7 +18,10 @@ st.title("Succession")
 st.caption(describe(filters) + ". Candidates are people in lower ranges of the same framework "
            "(or in roles named as feeding it), within the teams and ranges chosen.")
 
-summary = ask(queries.succession_summary, viewer, filters)
+# The summary and the chosen role's candidates come from one pass over the bench (the role chosen
+# last time, or the first with anyone on its bench).
+board = ask(queries.succession_board, viewer, filters, st.session_state.get("succession-role"))
+summary = board["summary"]
 if summary.empty:
     st.info("No roles match these filters.")
     st.stop()
@@ -43,11 +46,10 @@ table(roles_table(summary), "succession roles",
 st.subheader("Candidates for a role")
 role_titles = dict(zip(summary["role_code"], summary["role_title"] + " (range " + summary["range"].astype(str) + ")",
                        strict=True))
-benches = summary["ready_now"] + summary["ready_1_2_years"] + summary["longer_term"]
-first_with_candidates = next((index for index, count in enumerate(benches) if count > 0), 0)
-role = st.selectbox("Role", list(role_titles), format_func=role_titles.get, key="succession-role",
-                    index=first_with_candidates)
-candidates = ask(queries.succession_candidates, viewer, filters, role)
+if st.session_state.get("succession-role") not in role_titles:
+    st.session_state["succession-role"] = board["role_code"]
+role = st.selectbox("Role", list(role_titles), format_func=role_titles.get, key="succession-role")
+candidates = board["candidates"]
 shown = candidates_table(candidates).drop(columns="Role")
 table(shown.assign(**{"Entry requirements covered": shown["Entry requirements covered"] * 100}), f"candidates {role_titles[role]}",
       empty="Nobody in these teams and ranges is a candidate for this role.",

@@ -124,6 +124,18 @@ def test_aggregates_count_only_the_viewers_scope(con, kind):
     assert set(candidates["staff_id"]) <= allowed
     summary = queries.succession_summary(con, viewer, filters)
     assert int(summary[["ready_now", "ready_1_2_years", "longer_term"]].sum().sum()) == len(candidates)
+    # The Succession page's one-pass board gives the same summary, and the candidates of the role it names:
+    # the first with a bench unless asked for another (a role the filters leave out counts as not asked).
+    board = queries.succession_board(con, viewer, filters)
+    assert board["summary"].equals(summary)
+    benches = summary["ready_now"] + summary["ready_1_2_years"] + summary["longer_term"]
+    default_role = (summary.loc[benches > 0, "role_code"].tolist() or summary["role_code"].tolist())[0]
+    assert board["role_code"] == default_role
+    for role_code in (summary["role_code"].iloc[-1], "NO SUCH ROLE"):
+        board = queries.succession_board(con, viewer, filters, role_code)
+        expected_role = role_code if role_code in set(summary["role_code"]) else default_role
+        assert board["role_code"] == expected_role
+        assert board["candidates"].equals(queries.succession_candidates(con, viewer, filters, expected_role))
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
@@ -136,6 +148,7 @@ def test_injection_strings_as_query_parameters_leak_nothing_and_raise_nothing(co
     assert queries.person_timeline(con, manager, TODAY, text).empty
     assert queries.blocked_people(con, manager, Filters(TODAY), text).empty
     assert queries.succession_candidates(con, manager, Filters(TODAY), text).empty
+    assert queries.succession_board(con, manager, Filters(TODAY), text)["role_code"] != text
     queries.framework_criteria(con, "CBSO", text)
     assert queries.viewer_for_email(con, text).access_role is None
     assert con.execute("select count(*) from staff").fetchone()[0] > 0  # nothing was dropped

@@ -410,56 +410,86 @@ def person_timeline(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
     return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
 
 
+# The succession questions share one relation, `candidates`: succession_on's rows about people in the
+# viewer's scope and filters. The summary and the candidate list are selects from it, so the page can
+# work it out once for both (succession_board) and the meeting pack can ask for each.
+SCOPED_CANDIDATES = f"""{SCOPED_STAFF},
+    candidates as (
+        select succession.*
+        from succession_on($as_of) as succession
+        join scoped_staff using (staff_id)
+    )
+"""
+
+SUCCESSION_SUMMARY = """
+    bench as (
+        select role_code,
+               count(*) filter (where bench = 'ready_now') as ready_now,
+               count(*) filter (where bench = 'ready_1_2_years') as ready_1_2_years,
+               count(*) filter (where bench = 'longer_term') as longer_term
+        from candidates group by role_code
+    ),
+    incumbents as (select role_code, count(*) as incumbents from scoped_staff group by role_code)
+    select roles.role_code, roles.role_title, roles.framework, roles.range,
+           coalesce(incumbents.incumbents, 0) as incumbents,
+           coalesce(bench.ready_now, 0) as ready_now,
+           coalesce(bench.ready_1_2_years, 0) as ready_1_2_years,
+           coalesce(bench.longer_term, 0) as longer_term,
+           coalesce(bench.ready_now, 0) = 0 as is_at_risk
+    from stg_roles as roles
+    left join incumbents using (role_code)
+    left join bench using (role_code)
+    where ($framework is null or roles.framework = $framework)
+    order by roles.framework, roles.range, roles.role_order
+"""
+
+SUCCESSION_CANDIDATES = """
+    select role_code, role_title, staff_id, name, team, current_role_title, current_range, current_level,
+           readiness_status, entry_requirements_met, entry_requirements_total,
+           case when entry_requirements_total > 0
+                then entry_requirements_met / entry_requirements_total end as coverage,
+           bench
+    from candidates
+    where ($role_code is null or role_code = $role_code)
+    order by role_code,
+             case bench when 'ready_now' then 1 when 'ready_1_2_years' then 2 else 3 end,
+             coverage desc nulls last, name
+"""
+
+
 def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per role: incumbents and the bench, counted over the viewer's scope and filters."""
-    sql = f"""
-        with {SCOPED_STAFF},
-        candidates as (
-            select succession.*
-            from succession_on($as_of) as succession
-            join scoped_staff using (staff_id)
-        ),
-        bench as (
-            select role_code,
-                   count(*) filter (where bench = 'ready_now') as ready_now,
-                   count(*) filter (where bench = 'ready_1_2_years') as ready_1_2_years,
-                   count(*) filter (where bench = 'longer_term') as longer_term
-            from candidates group by role_code
-        ),
-        incumbents as (select role_code, count(*) as incumbents from scoped_staff group by role_code)
-        select roles.role_code, roles.role_title, roles.framework, roles.range,
-               coalesce(incumbents.incumbents, 0) as incumbents,
-               coalesce(bench.ready_now, 0) as ready_now,
-               coalesce(bench.ready_1_2_years, 0) as ready_1_2_years,
-               coalesce(bench.longer_term, 0) as longer_term,
-               coalesce(bench.ready_now, 0) = 0 as is_at_risk
-        from stg_roles as roles
-        left join incumbents using (role_code)
-        left join bench using (role_code)
-        where ($framework is null or roles.framework = $framework)
-        order by roles.framework, roles.range, roles.role_order
-    """
-    return query(con, sql, _parameters(viewer, filters))
+    return query(con, f"with {SCOPED_CANDIDATES}, {SUCCESSION_SUMMARY}", _parameters(viewer, filters))
 
 
 def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> pd.DataFrame:
     """Candidates per role with their coverage of its entry requirements."""
-    sql = f"""
-        with {SCOPED_STAFF}
-        select succession.role_code, succession.role_title, succession.staff_id, succession.name,
-               succession.team, succession.current_role_title, succession.current_range, succession.current_level,
-               succession.readiness_status, succession.entry_requirements_met, succession.entry_requirements_total,
-               case when succession.entry_requirements_total > 0
-                    then succession.entry_requirements_met / succession.entry_requirements_total end as coverage,
-               succession.bench
-        from succession_on($as_of) as succession
-        join scoped_staff using (staff_id)
-        where ($role_code is null or succession.role_code = $role_code)
-        order by succession.role_code,
-                 case succession.bench when 'ready_now' then 1 when 'ready_1_2_years' then 2 else 3 end,
-                 coverage desc nulls last, succession.name
-    """
-    return query(con, sql, _parameters(viewer, filters, role_code=role_code))
+    return query(con, f"with {SCOPED_CANDIDATES} {SUCCESSION_CANDIDATES}",
+                 _parameters(viewer, filters, role_code=role_code))
+
+
+def succession_board(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> dict:
+    """The Succession page's data from one pass over succession_on: `summary` (as succession_summary),
+    `role_code` (the one asked for if the summary has it, else the first role with anyone on its bench) and
+    `candidates` (as succession_candidates for that role)."""
+    parameters = _parameters(viewer, filters, role_code=role_code)
+    cursor = con.cursor()
+    try:
+        # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
+        setup = f"create temp table board_candidates as with {SCOPED_CANDIDATES} select * from candidates"
+        cursor.execute(setup, _used(setup, parameters))
+        shared = f"with {SCOPED_STAFF}, candidates as (select * from board_candidates)"
+        summary_sql = f"{shared}, {SUCCESSION_SUMMARY}"
+        summary = cursor.execute(summary_sql, _used(summary_sql, parameters)).df()
+        if role_code not in set(summary["role_code"]):  # none asked for, or one these filters leave out
+            benches = summary["ready_now"] + summary["ready_1_2_years"] + summary["longer_term"]
+            with_bench = summary.loc[benches > 0, "role_code"]
+            role_code = with_bench.iloc[0] if len(with_bench) else (summary["role_code"].iloc[0] if len(summary) else None)
+        candidates_sql = f"{shared} {SUCCESSION_CANDIDATES}"
+        candidates = cursor.execute(candidates_sql, _used(candidates_sql, {**parameters, "role_code": role_code})).df()
+    finally:
+        cursor.close()
+    return {"summary": summary, "role_code": role_code, "candidates": candidates}
 
 
 def frameworks(con) -> pd.DataFrame:
