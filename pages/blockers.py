@@ -26,14 +26,14 @@ rank = right.radio("Rank by", ["People held back", "Last thing left"], horizonta
                    help="'Last thing left' counts people for whom this is the only requirement still missing: "
                         "the quickest wins.")
 
-ranked = ask(queries.blockers, viewer, filters, tuple(categories), tuple(reasons))
+# The ranking and the people held back by the chosen requirement (the one in the link, else the
+# top-ranked) come from one pass over the gaps.
+board = ask(queries.blockers_board, viewer, filters, tuple(categories), tuple(reasons), rank == "Last thing left",
+            st.query_params.get("requirement"))
+ranked = board["ranked"]
 if ranked.empty:
     st.info("Nothing holds anyone back under these filters.")
     st.stop()
-if rank == "Last thing left":
-    ranked = ranked.sort_values(["only_blocker", "people_blocked", "requirement_id"], ascending=[False, False, True],
-                                kind="stable")
-ranked = ranked.reset_index(drop=True)
 
 top = ranked.head(CHART_ROWS)
 if rank == "Last thing left":
@@ -63,9 +63,7 @@ st.subheader("Who does it hold back?")
 labels = dict(zip(ranked["requirement_id"],
                   ranked["requirement_id"] + " · " + ranked["criterion"].map(lambda text: charts.short_text(text, 90)),
                   strict=True))
-wanted = st.query_params.get("requirement")
-# The top-ranked requirement unless the link names another.
-st.session_state["blocker-pick"] = wanted if wanted in labels else next(iter(labels))
+st.session_state["blocker-pick"] = board["requirement_id"]
 
 
 def _remember_requirement() -> None:
@@ -82,7 +80,8 @@ chosen = st.session_state["blocker-pick"]
 if not chosen:
     st.info("Choose a requirement to see who it holds back.")
 else:
-    blocked = ask(queries.blocked_people, viewer, filters, chosen)
+    blocked = board["blocked"] if chosen == board["requirement_id"] else ask(queries.blocked_people, viewer, filters,
+                                                                           chosen)
     table(pd.DataFrame({
         "Name": blocked["name"], "Team": blocked["team"], "Role": blocked["role_title"], "Level": blocked["level"],
         "Target level": blocked["target_level"], "Why": blocked["reason"].map(charts.reason_label),

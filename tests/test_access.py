@@ -112,6 +112,21 @@ def test_aggregates_count_only_the_viewers_scope(con, kind):
                               [TODAY, sorted(allowed)]).fetchone()[0]
     blockers = queries.blockers(con, viewer, filters)
     assert int(blockers["people_blocked"].sum()) == scoped_gaps
+    # The Blockers page's one-pass board ranks the same way, and in "last thing left" order sorts like the
+    # page used to (only_blocker, then people_blocked, descending; ties by requirement_id).
+    for last_first in (False, True):
+        board = queries.blockers_board(con, viewer, filters, last_thing_left_first=last_first)
+        ranked = queries.blockers(con, viewer, filters, last_thing_left_first=last_first)
+        assert board["ranked"].equals(ranked)
+        resorted = blockers.sort_values(["only_blocker", "people_blocked", "requirement_id"],
+                                        ascending=[False, False, True], kind="stable") if last_first else blockers
+        assert ranked["requirement_id"].tolist() == resorted["requirement_id"].tolist()
+        if len(ranked):
+            assert board["requirement_id"] == ranked["requirement_id"].iloc[0]
+            last = ranked["requirement_id"].iloc[-1]
+            asked = queries.blockers_board(con, viewer, filters, last_thing_left_first=last_first, requirement_id=last)
+            assert asked["requirement_id"] == last
+            assert asked["blocked"].equals(queries.blocked_people(con, viewer, filters, last))
     counts = queries.status_counts(con, viewer, filters, "team")
     in_scope = len(allowed & {row[0] for row in con.execute("select staff_id from readiness_on(?)", [TODAY]).fetchall()})
     assert int(counts["people"].sum()) == in_scope
@@ -147,6 +162,7 @@ def test_injection_strings_as_query_parameters_leak_nothing_and_raise_nothing(co
     assert queries.person_requirements(con, manager, TODAY, text).empty
     assert queries.person_timeline(con, manager, TODAY, text).empty
     assert queries.blocked_people(con, manager, Filters(TODAY), text).empty
+    assert queries.blockers_board(con, manager, Filters(TODAY), requirement_id=text)["requirement_id"] != text
     assert queries.succession_candidates(con, manager, Filters(TODAY), text).empty
     assert queries.succession_board(con, manager, Filters(TODAY), text)["role_code"] != text
     queries.framework_criteria(con, "CBSO", text)

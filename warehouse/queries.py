@@ -207,49 +207,78 @@ def readiness_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> 
     return query(con, sql, _parameters(viewer, filters, months=months))
 
 
+# Both blocker questions read `scoped_gaps` with each person's count of requirements missing; the
+# Blockers page works that out once for both (blockers_board).
+BLOCKERS_RANKED = """
+    missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id),
+    chosen as (
+        select scoped_gaps.*, missing.requirements_missing
+        from scoped_gaps join missing using (staff_id)
+        where (len($categories) = 0 or list_contains($categories, category))
+          and (len($reasons) = 0 or list_contains($reasons, reason))
+    )
+    select
+        requirement_id, role_code, target_level, category, criterion,
+        count(*) as people_blocked,
+        count(*) filter (where requirements_missing = 1) as only_blocker,
+        {reason_columns}
+    from chosen
+    group by requirement_id, role_code, target_level, category, criterion
+    order by case when $last_thing_left_first then only_blocker end desc nulls last,
+             people_blocked desc, only_blocker desc, requirement_id
+    limit $limit
+""".replace("{reason_columns}", ",\n        ".join(
+    f"count(*) filter (where reason = '{reason}') as reason_{reason}" for reason in REASONS))
+
+BLOCKED_PEOPLE = """
+    missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id)
+    select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, scoped_staff.role_title,
+           scoped_staff.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
+           missing.requirements_missing = 1 as is_only_blocker
+    from scoped_gaps
+    join scoped_staff using (staff_id)
+    join missing using (staff_id)
+    where scoped_gaps.requirement_id = $requirement_id
+    order by is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
+"""
+
+
 def blockers(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] = (),
-             reasons: tuple[str, ...] = (), limit: int | None = None) -> pd.DataFrame:
-    """Requirements ranked by people blocked, with 'only blocker' counts and a count per reason."""
-    reason_columns = ",\n".join(
-        f"count(*) filter (where reason = '{reason}') as reason_{reason}" for reason in REASONS)
-    sql = f"""
-        with {SCOPED_GAPS},
-        missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id),
-        chosen as (
-            select scoped_gaps.*, missing.requirements_missing
-            from scoped_gaps join missing using (staff_id)
-            where (len($categories) = 0 or list_contains($categories, category))
-              and (len($reasons) = 0 or list_contains($reasons, reason))
-        )
-        select
-            requirement_id, role_code, target_level, category, criterion,
-            count(*) as people_blocked,
-            count(*) filter (where requirements_missing = 1) as only_blocker,
-            {reason_columns}
-        from chosen
-        group by requirement_id, role_code, target_level, category, criterion
-        order by people_blocked desc, only_blocker desc, requirement_id
-        limit $limit
-    """
-    return query(con, sql, _parameters(viewer, filters, categories=list(categories), reasons=list(reasons),
-                                       limit=limit))  # limit null: every row
+             reasons: tuple[str, ...] = (), limit: int | None = None,
+             last_thing_left_first: bool = False) -> pd.DataFrame:
+    """Requirements ranked by people blocked (or first by 'only blocker' counts), with a count per reason."""
+    return query(con, f"with {SCOPED_GAPS}, {BLOCKERS_RANKED}", _parameters(
+        viewer, filters, categories=list(categories), reasons=list(reasons), limit=limit,  # limit null: every row
+        last_thing_left_first=last_thing_left_first))
 
 
 def blocked_people(con, viewer: Viewer, filters: Filters, requirement_id: str) -> pd.DataFrame:
     """Who one requirement holds back, why, and whether it is the last thing they need."""
-    sql = f"""
-        with {SCOPED_GAPS}, {SCOPED_STAFF},
-        missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id)
-        select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, scoped_staff.role_title,
-               scoped_staff.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
-               missing.requirements_missing = 1 as is_only_blocker
-        from scoped_gaps
-        join scoped_staff using (staff_id)
-        join missing using (staff_id)
-        where scoped_gaps.requirement_id = $requirement_id
-        order by is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
-    """
-    return query(con, sql, _parameters(viewer, filters, requirement_id=requirement_id))
+    return query(con, f"with {SCOPED_GAPS}, {SCOPED_STAFF}, {BLOCKED_PEOPLE}",
+                 _parameters(viewer, filters, requirement_id=requirement_id))
+
+
+def blockers_board(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] = (),
+                   reasons: tuple[str, ...] = (), last_thing_left_first: bool = False,
+                   requirement_id: str | None = None) -> dict:
+    """The Blockers page's data from one pass over gaps_on: `ranked` (as blockers), `requirement_id` (the
+    one asked for if ranked has it, else the top-ranked) and `blocked` (as blocked_people for it)."""
+    parameters = _parameters(viewer, filters, categories=list(categories), reasons=list(reasons), limit=None,
+                             last_thing_left_first=last_thing_left_first)
+    cursor = con.cursor()
+    try:
+        # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
+        setup = f"create temp table board_gaps as with {SCOPED_GAPS} select * from scoped_gaps"
+        cursor.execute(setup, _used(setup, parameters))
+        ranked_sql = f"with scoped_gaps as (select * from board_gaps), {BLOCKERS_RANKED}"
+        ranked = cursor.execute(ranked_sql, _used(ranked_sql, parameters)).df()
+        if requirement_id not in set(ranked["requirement_id"]):
+            requirement_id = ranked["requirement_id"].iloc[0] if len(ranked) else None
+        blocked_sql = f"with scoped_gaps as (select * from board_gaps), {SCOPED_STAFF}, {BLOCKED_PEOPLE}"
+        blocked = cursor.execute(blocked_sql, _used(blocked_sql, {**parameters, "requirement_id": requirement_id})).df()
+    finally:
+        cursor.close()
+    return {"ranked": ranked, "requirement_id": requirement_id, "blocked": blocked}
 
 
 def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
