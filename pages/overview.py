@@ -10,6 +10,9 @@ from dashboard.filters import describe, url_params
 from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
+# The tabs below the headline figures; a tab's name is its value in the URL (?view=...).
+VIEWS = ("By team and range", "Over 24 months", "What holds people back")
+
 viewer, filters = start_page()
 
 st.title("Readiness overview")
@@ -36,44 +39,55 @@ second[3].metric("Expired mandatory training", figures["expired_mandatory_traini
                  help="People with at least one mandatory course out of date.")
 
 by_team, by_range = overview["team"], overview["range"]
-left, right = st.columns([3, 2])
-with left:
-    event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
-                            selection_mode=charts.TEAM_PICK)
-    picked = event.selection.get(charts.TEAM_PICK, []) if event else []
-    team = next((point.get("team") for point in picked if point.get("team")), None)
-    if team:
-        st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
-with right:
-    st.altair_chart(charts.status_by_range_chart(by_range))
+# Only the open tab's queries run (the trend and the blockers each take a second or more at 100,000 staff,
+# see docs/benchmarks.md); the open tab is kept in the URL (?view=...) so a link reopens it.
+by_group, over_time, holding_back = st.tabs(list(VIEWS), key="view", bind="query-params")
+if by_group.open:
+    with by_group:
+        left, right = st.columns([3, 2])
+        with left:
+            event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
+                                    selection_mode=charts.TEAM_PICK)
+            picked = event.selection.get(charts.TEAM_PICK, []) if event else []
+            team = next((point.get("team") for point in picked if point.get("team")), None)
+            if team:
+                st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
+        with right:
+            st.altair_chart(charts.status_by_range_chart(by_range))
+        with st.expander("The figures behind these charts"):
+            st.markdown("**By team**")
+            wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
+                index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
+            wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
+            table(wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"}),
+                  "readiness by team")
+            st.markdown("**By grade range**")
+            table(by_range.assign(status=by_range["status"].map(charts.STATUS_LABELS))
+                  .rename(columns={"range": "Range", "status": "Readiness", "people": "People"}), "readiness by range")
 
-trend = ask(queries.readiness_trend, viewer, filters, 24)
-if trend.empty:
-    st.info("No readiness history for these filters.")
-else:
-    st.altair_chart(charts.readiness_trend_chart(trend))
+if over_time.open:
+    with over_time:
+        trend = ask(queries.readiness_trend, viewer, filters, 24)
+        if trend.empty:
+            st.info("No readiness history for these filters.")
+        else:
+            st.altair_chart(charts.readiness_trend_chart(trend))
+            with st.expander("The figures behind this chart"):
+                table(trend.assign(status=trend["status"].map(charts.STATUS_LABELS))
+                      .rename(columns={"month_end": "Month end", "status": "Readiness", "people": "People"}),
+                      "readiness trend")
 
-top = ask(queries.blockers, viewer, filters, limit=10)
-if top.empty:
-    st.info("Nothing is holding anyone back under these filters.")
-else:
-    st.altair_chart(charts.blockers_chart(top, title="The ten requirements holding most people back, and why"))
-
-with st.expander("The figures behind these charts"):
-    st.markdown("**By team**")
-    wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
-        index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
-    table(wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"}), "readiness by team")
-    st.markdown("**By grade range**")
-    table(by_range.assign(status=by_range["status"].map(charts.STATUS_LABELS))
-          .rename(columns={"range": "Range", "status": "Readiness", "people": "People"}), "readiness by range")
-    st.markdown("**Month by month**")
-    table(trend.assign(status=trend["status"].map(charts.STATUS_LABELS))
-          .rename(columns={"month_end": "Month end", "status": "Readiness", "people": "People"}), "readiness trend",
-          empty="No history for these filters.")
-    st.markdown("**Top ten blockers**")
-    table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"],
-                        "Category": top["category"], "People held back": top["people_blocked"],
-                        "Last thing left for": top["only_blocker"]}) if not top.empty else top,
-          "top ten blockers", empty="Nothing is holding anyone back.")
+if holding_back.open:
+    with holding_back:
+        top = ask(queries.blockers, viewer, filters, limit=10)
+        if top.empty:
+            st.info("Nothing is holding anyone back under these filters.")
+        else:
+            st.altair_chart(charts.blockers_chart(top, title="The ten requirements holding most people back, and why"))
+            st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon="🚧",
+                         query_params=url_params(filters))
+            with st.expander("The figures behind this chart"):
+                table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"],
+                                    "Category": top["category"], "People held back": top["people_blocked"],
+                                    "Last thing left for": top["only_blocker"]}),
+                      "top ten blockers")

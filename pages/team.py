@@ -13,9 +13,19 @@ from dashboard.router import start_page
 from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
+# The next-action tabs; a tab's name is its value in the URL (?actions=...).
+ACTIONS = ("Awaiting sign-off", "Training expiring in 60 days", "Evidence passing two years in 90 days",
+           "Minimum time completing in 90 days")
 
 
 viewer, filters = start_page()
+
+
+def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
+                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
+                         "Evidence reference": awaiting["evidence_ref"]})
+
 
 members = ask(queries.team_members, viewer, filters)
 teams = sorted(members["team"].unique()) if not members.empty else list(filters.teams)
@@ -75,39 +85,37 @@ else:
             st.caption(f"{top} member(s) at the top of their role have no next level, so no row here.")
 
 st.subheader("Next actions")
-def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
-                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
-                         "Evidence reference": awaiting["evidence_ref"]})
-
-
-# Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
-awaiting = ask(queries.awaiting_signoff, viewer, filters, MAX_ROWS_SHOWN)
-awaiting_total = int(awaiting["rows_in_total"].iloc[0]) if not awaiting.empty else 0
-training = ask(queries.training_expiring, viewer, filters, 60)
-evidence = ask(queries.evidence_expiring, viewer, filters, 90)
-tenure = ask(queries.tenure_completing, viewer, filters, 90)
-tabs = st.tabs([f"Awaiting sign-off ({awaiting_total})", f"Training expiring in 60 days ({len(training)})",
-                f"Evidence passing two years in 90 days ({len(evidence)})",
-                f"Minimum time completing in 90 days ({len(tenure)})"])
-with tabs[0]:
-    st.caption("Evidence submitted and not yet signed off, oldest first.")
-    table(awaiting_table(awaiting), "awaiting sign-off", empty="Nothing is waiting for sign-off.",
-          total_rows=awaiting_total,
-          all_rows=lambda: awaiting_table(ask(queries.awaiting_signoff, viewer, filters)))
-with tabs[1]:
-    st.caption("Mandatory training that runs out within 60 days of the as-of date.")
-    table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"], "Team": training["team"],
-                        "Course": training["course"]}),
-          "training expiring", empty="No mandatory training runs out in the next 60 days.")
-with tabs[2]:
-    st.caption("Requirements met today on evidence that turns two years old within 90 days: time to renew it.")
-    table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
-                        "Team": evidence["team"], "Requirement": evidence["requirement_id"],
-                        "Wording": evidence["criterion"]}),
-          "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
-with tabs[3]:
-    st.caption("People whose minimum time at their level completes within 90 days.")
-    table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"], "Team": tenure["team"],
-                        "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"]}),
-          "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")
+# Only the open tab's query runs: each reads readiness for everyone in scope.
+awaiting_tab, training_tab, evidence_tab, tenure_tab = st.tabs(list(ACTIONS), key="actions", bind="query-params")
+if awaiting_tab.open:
+    with awaiting_tab:
+        # Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
+        awaiting = ask(queries.awaiting_signoff, viewer, filters, MAX_ROWS_SHOWN)
+        awaiting_total = int(awaiting["rows_in_total"].iloc[0]) if not awaiting.empty else 0
+        st.caption(f"{awaiting_total:,} item(s) of evidence submitted and not yet signed off, oldest first.")
+        table(awaiting_table(awaiting), "awaiting sign-off", empty="Nothing is waiting for sign-off.",
+              total_rows=awaiting_total,
+              all_rows=lambda: awaiting_table(ask(queries.awaiting_signoff, viewer, filters)))
+if training_tab.open:
+    with training_tab:
+        training = ask(queries.training_expiring, viewer, filters, 60)
+        st.caption(f"{len(training):,} mandatory course record(s) run out within 60 days of the as-of date.")
+        table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"], "Team": training["team"],
+                            "Course": training["course"]}),
+              "training expiring", empty="No mandatory training runs out in the next 60 days.")
+if evidence_tab.open:
+    with evidence_tab:
+        evidence = ask(queries.evidence_expiring, viewer, filters, 90)
+        st.caption(f"{len(evidence):,} requirement(s) met today on evidence that turns two years old within 90 days: "
+                   "time to renew it.")
+        table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
+                            "Team": evidence["team"], "Requirement": evidence["requirement_id"],
+                            "Wording": evidence["criterion"]}),
+              "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
+if tenure_tab.open:
+    with tenure_tab:
+        tenure = ask(queries.tenure_completing, viewer, filters, 90)
+        st.caption(f"{len(tenure):,} minimum time(s) at level complete within 90 days.")
+        table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"], "Team": tenure["team"],
+                            "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"]}),
+              "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")

@@ -137,7 +137,7 @@ def screenshot(page, name: str) -> Path:
 
 PAGES = [
     # name, path and query, heading, charts drawn
-    ("overview", "/", "Readiness overview", 4),
+    ("overview", "/", "Readiness overview", 2),
     ("team", "/team?team={team}", "Team: {team}", 1),
     ("person", "/person?staff_id={staff_id}", None, 1),
     ("blockers", "/blockers", "Blockers", 1),
@@ -168,7 +168,7 @@ def test_every_page_draws_its_charts_without_errors(page, app_url, demo, name, p
 def test_clicking_a_team_bar_opens_that_teams_page(page, app_url, demo):
     page.goto(app_url)
     page.get_by_role("heading", name="Readiness overview").wait_for(timeout=60_000)
-    settle(page, 4)
+    settle(page, 2)
     team = demo["other_team"]
     page.locator(f".vega-embed path[aria-label*='Team: {team};']").first.click()
     page.get_by_role("heading", name=f"Team: {team}", exact=True).wait_for(timeout=30_000)
@@ -178,6 +178,27 @@ def test_clicking_a_team_bar_opens_that_teams_page(page, app_url, demo):
     assert url.path == "/team"
     assert urllib.parse.parse_qs(url.query)["team"] == [team]
     assert page.locator("[data-testid='stSidebar'] [data-tag]").filter(has_text=team).count() == 1
+
+
+@pytest.mark.parametrize(("tab", "name"), [("Over 24 months", "overview-trend"),
+                                          ("What holds people back", "overview-blockers")])
+def test_an_overview_tab_draws_its_chart_when_opened_and_the_url_keeps_it(page, app_url, tab, name):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Readiness overview").wait_for(timeout=60_000)
+    settle(page, 2)
+    page.get_by_role("tab", name=tab).click()
+    page.wait_for_function("() => new URLSearchParams(location.search).has('view')", timeout=30_000)
+    open_panel = page.locator("[role='tabpanel']:visible .vega-embed svg.marks")
+    open_panel.first.wait_for(timeout=60_000)
+    settle(page, 1)
+    assert_no_errors(page)
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["view"] == [tab]
+    screenshot(page, name)
+    page.reload()  # the link alone reopens the tab
+    page.get_by_role("heading", name="Readiness overview").wait_for(timeout=60_000)
+    open_panel.first.wait_for(timeout=60_000)
+    settle(page, 1)
+    assert page.get_by_role("tab", name=tab).get_attribute("aria-selected") == "true"
 
 
 def test_a_deep_link_is_the_first_request_to_a_fresh_server(page, demo, server_database, tmp_path):

@@ -21,6 +21,9 @@ PAGES = ["pages/overview.py", "pages/team.py", "pages/person.py", "pages/blocker
          "pages/framework.py", "pages/data.py"]
 TODAY = dt.date.today()
 LONG_AGO = dt.date(2000, 1, 1)  # before anyone in the demo was in post
+OVERVIEW_VIEWS = ["By team and range", "Over 24 months", "What holds people back"]
+ACTIONS = ["Awaiting sign-off", "Training expiring in 60 days", "Evidence passing two years in 90 days",
+           "Minimum time completing in 90 days"]
 
 
 @pytest.fixture(scope="module")
@@ -191,13 +194,62 @@ def test_team_page_lists_members_and_next_actions(app_db, sql):
         "select name from readiness_on(?::date) where team = ?", [TODAY, team]))
     assert set(members["Status"]) <= {"Ready now", "Ready on a date", "Not ready", "Top of role"}
     awaiting = awaiting_sql(sql, TODAY, team)
-    assert at.tabs[0].label == f"Awaiting sign-off ({awaiting})"
+    assert [tab.label for tab in at.tabs] == ACTIONS
+    assert at.tabs[0].caption[0].value.startswith(f"{awaiting:,} item(s) of evidence submitted")
+    assert not any(tab.children for tab in at.tabs[1:]), "closed tabs run no query"
     (requirements_awaiting,) = sql("select coalesce(sum(awaiting_signoff), 0) from readiness_on(?::date) where team = ?",
                                    [TODAY, team])[0]
     assert metrics(at)["Requirements awaiting sign-off"] == str(requirements_awaiting)
     if awaiting:
         dates = at.tabs[0].dataframe[0].value["Submitted"]
         assert list(dates) == sorted(dates)  # oldest first
+
+
+@pytest.mark.parametrize("opened", range(4))
+def test_team_next_actions_run_only_the_open_tab_and_a_link_reopens_it(app_db, sql, opened):
+    team = sql("select team from readiness_on(?::date) group by team order by count(*) desc limit 1", [TODAY])[0][0]
+    at = open_app("pages/team.py", {"team": team, "actions": ACTIONS[opened]})
+    assert_clean(at)
+    assert [tab.children != {} for tab in at.tabs] == [index == opened for index in range(4)]
+    shown = at.tabs[opened].caption[0].value
+    count = int(shown.split(" ")[0].replace(",", ""))
+    rows = len(at.tabs[opened].dataframe[0].value) if at.tabs[opened].dataframe else 0
+    assert count == rows, shown
+
+
+def vega_charts(block) -> list:
+    return [node for node in block if getattr(node, "type", None) == "vega_lite_chart"]
+
+
+def test_overview_draws_team_and_range_first_and_runs_no_other_tab(app_db):
+    at = open_app()
+    assert_clean(at)
+    assert [tab.label for tab in at.tabs] == OVERVIEW_VIEWS
+    assert len(vega_charts(at.tabs[0])) == 2
+    assert at.tabs[1].children == {} and at.tabs[2].children == {}
+
+
+def test_overview_trend_tab_matches_the_history_view(app_db, sql):
+    at = open_app(params={"view": "Over 24 months"})
+    assert_clean(at)
+    assert at.tabs[0].children == {} and len(vega_charts(at.tabs[1])) == 1
+    figures = at.tabs[1].dataframe[0].value
+    start = (pd.Timestamp(TODAY) - pd.DateOffset(months=24)).date()
+    expected = dict(sql("""select month_end, count(*) from readiness_history(?::date, ?::date) group by month_end""",
+                        [start, TODAY]))
+    shown = figures.groupby("Month end")["People"].sum()
+    assert {pd.Timestamp(month).date(): people for month, people in shown.items()} == expected
+
+
+def test_overview_blockers_tab_lists_the_top_ten_and_links_to_the_blockers_page(app_db, sql):
+    at = open_app(params={"view": "What holds people back"})
+    assert_clean(at)
+    assert len(vega_charts(at.tabs[2])) == 1
+    figures = at.tabs[2].dataframe[0].value
+    expected = sql("""select requirement_id, count(*) from gaps_on(?::date) group by requirement_id
+                      order by count(*) desc, requirement_id limit 10""", [TODAY])
+    assert list(figures["People held back"]) == [people for _, people in expected]
+    assert [link.proto.label for link in at.get("page_link")] == ["Every requirement, and who it holds back"]
 
 
 # ---------------------------------------------------------------- person
