@@ -2,11 +2,12 @@
 
 import functools
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts
 from dashboard.connection import ask
-from dashboard.downloads import table
+from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe
 from dashboard.pack import AT_RISK, candidates_table, meeting_pack, roles_table
 from dashboard.router import start_page
@@ -14,13 +15,19 @@ from warehouse import queries
 
 viewer, filters = start_page()
 
+
+def candidates_shown(candidates: pd.DataFrame) -> pd.DataFrame:
+    shown = candidates_table(candidates).drop(columns="Role")
+    return shown.assign(**{"Entry requirements covered": shown["Entry requirements covered"] * 100})
+
+
 st.title("Succession")
 st.caption(describe(filters) + ". Candidates are people in lower ranges of the same framework "
            "(or in roles named as feeding it), within the teams and ranges chosen.")
 
 # The summary and the chosen role's candidates come from one pass over the bench (the role chosen
 # last time, or the first with anyone on its bench).
-board = ask(queries.succession_board, viewer, filters, st.session_state.get("succession-role"))
+board = ask(queries.succession_board, viewer, filters, st.session_state.get("succession-role"), MAX_ROWS_SHOWN)
 summary = board["summary"]
 if summary.empty:
     st.info("No roles match these filters.")
@@ -49,10 +56,12 @@ role_titles = dict(zip(summary["role_code"], summary["role_title"] + " (range " 
 if st.session_state.get("succession-role") not in role_titles:
     st.session_state["succession-role"] = board["role_code"]
 role = st.selectbox("Role", list(role_titles), format_func=role_titles.get, key="succession-role")
+# Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
 candidates = board["candidates"]
-shown = candidates_table(candidates).drop(columns="Role")
-table(shown.assign(**{"Entry requirements covered": shown["Entry requirements covered"] * 100}), f"candidates {role_titles[role]}",
+table(candidates_shown(candidates), f"candidates {role_titles[role]}",
       empty="Nobody in these teams and ranges is a candidate for this role.",
+      total_rows=int(candidates["rows_in_total"].iloc[0]) if not candidates.empty else 0,
+      all_rows=lambda: candidates_shown(ask(queries.succession_candidates, viewer, filters, role)),
       column_config={"Entry requirements covered": st.column_config.ProgressColumn(
           "Entry requirements covered", min_value=0, max_value=100, format="%.0f%%",
           help="Share of the role's first-level evidence requirements the candidate already has current evidence for")})

@@ -151,6 +151,11 @@ def test_aggregates_count_only_the_viewers_scope(con, kind):
         expected_role = role_code if role_code in set(summary["role_code"]) else default_role
         assert board["role_code"] == expected_role
         assert board["candidates"].equals(queries.succession_candidates(con, viewer, filters, expected_role))
+        # With a limit (the page fetches only the rows it draws): the first rows, and how many there are in all.
+        full = board["candidates"]
+        first = queries.succession_board(con, viewer, filters, role_code, limit=2)["candidates"]
+        assert first.equals(full.head(2))
+        assert first.empty or int(first["rows_in_total"].iloc[0]) == len(full)
 
 
 @pytest.mark.parametrize("text", INJECTIONS)

@@ -232,11 +232,15 @@ BLOCKERS_RANKED = """
 
 BLOCKED_PEOPLE = """
     missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id)
-    select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, scoped_staff.role_title,
-           scoped_staff.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
+    select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, roles.role_title,
+           levels.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
            missing.requirements_missing = 1 as is_only_blocker
     from scoped_gaps
-    join scoped_staff using (staff_id)
+    -- Role and level from the framework: the person's level is the one below their target.
+    join stg_roles as roles using (role_code)
+    join stg_levels as levels
+        on levels.role_code = scoped_gaps.role_code
+        and levels.next_level = scoped_gaps.target_level
     join missing using (staff_id)
     where scoped_gaps.requirement_id = $requirement_id
     order by is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
@@ -254,7 +258,7 @@ def blockers(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] 
 
 def blocked_people(con, viewer: Viewer, filters: Filters, requirement_id: str) -> pd.DataFrame:
     """Who one requirement holds back, why, and whether it is the last thing they need."""
-    return query(con, f"with {SCOPED_GAPS}, {SCOPED_STAFF}, {BLOCKED_PEOPLE}",
+    return query(con, f"with {SCOPED_GAPS}, {BLOCKED_PEOPLE}",
                  _parameters(viewer, filters, requirement_id=requirement_id))
 
 
@@ -274,7 +278,7 @@ def blockers_board(con, viewer: Viewer, filters: Filters, categories: tuple[str,
         ranked = cursor.execute(ranked_sql, _used(ranked_sql, parameters)).df()
         if requirement_id not in set(ranked["requirement_id"]):
             requirement_id = ranked["requirement_id"].iloc[0] if len(ranked) else None
-        blocked_sql = f"with scoped_gaps as (select * from board_gaps), {SCOPED_STAFF}, {BLOCKED_PEOPLE}"
+        blocked_sql = f"with scoped_gaps as (select * from board_gaps), {BLOCKED_PEOPLE}"
         blocked = cursor.execute(blocked_sql, _used(blocked_sql, {**parameters, "requirement_id": requirement_id})).df()
     finally:
         cursor.close()
@@ -477,12 +481,14 @@ SUCCESSION_CANDIDATES = """
            readiness_status, entry_requirements_met, entry_requirements_total,
            case when entry_requirements_total > 0
                 then entry_requirements_met / entry_requirements_total end as coverage,
-           bench
+           bench,
+           count(*) over () as rows_in_total
     from candidates
     where ($role_code is null or role_code = $role_code)
     order by role_code,
              case bench when 'ready_now' then 1 when 'ready_1_2_years' then 2 else 3 end,
              coverage desc nulls last, name
+    limit $limit
 """
 
 
@@ -491,17 +497,20 @@ def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     return query(con, f"with {SCOPED_CANDIDATES}, {SUCCESSION_SUMMARY}", _parameters(viewer, filters))
 
 
-def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> pd.DataFrame:
-    """Candidates per role with their coverage of its entry requirements."""
+def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None,
+                          limit: int | None = None) -> pd.DataFrame:
+    """Candidates per role with their coverage of its entry requirements; with `limit`, only the first rows,
+    and `rows_in_total` says how many there are in all."""
     return query(con, f"with {SCOPED_CANDIDATES} {SUCCESSION_CANDIDATES}",
-                 _parameters(viewer, filters, role_code=role_code))
+                 _parameters(viewer, filters, role_code=role_code, limit=limit))  # limit null: every row
 
 
-def succession_board(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> dict:
+def succession_board(con, viewer: Viewer, filters: Filters, role_code: str | None = None,
+                     limit: int | None = None) -> dict:
     """The Succession page's data from one pass over succession_on: `summary` (as succession_summary),
     `role_code` (the one asked for if the summary has it, else the first role with anyone on its bench) and
-    `candidates` (as succession_candidates for that role)."""
-    parameters = _parameters(viewer, filters, role_code=role_code)
+    `candidates` (as succession_candidates for that role, with `limit`)."""
+    parameters = _parameters(viewer, filters, role_code=role_code, limit=limit)
     cursor = con.cursor()
     try:
         # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
