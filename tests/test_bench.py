@@ -16,7 +16,7 @@ import pytest
 
 from bench import peer
 from bench.generate import generate
-from bench.run import VIEWS, render_report, run_step, targets
+from bench.run import TABS, VIEWS, page_files, page_renders, render_report, run_step, targets
 
 AS_OF = dt.date(2025, 6, 30)
 STAFF = 1000
@@ -152,3 +152,14 @@ def test_the_harness_runs_the_views_and_the_peer(bench_db, tmp_path, capsys):
     report = render_report(results)
     assert "| 1,000 | readiness_on |" in report
     assert all(verdict == "not measured" or verdict.startswith("not measured") for _, _, verdict in targets(results))
+
+
+def test_the_harness_renders_every_page_and_opens_every_lazy_tab(bench_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PROGRESSION_DB", str(bench_db))
+    arguments = argparse.Namespace(group="pages", db=bench_db, as_of=AS_OF, repeat=1, workdir=tmp_path)
+    assert run_step(arguments) == 0
+    rows = {row["step"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert set(rows) == {step for step, _, _ in page_renders()}
+    assert len(rows) == len(page_files()) + sum(len(labels) for _, labels in TABS.values())
+    failed = {step: row["note"] for step, row in rows.items() if row.get("seconds") is None}
+    assert not failed
