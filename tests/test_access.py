@@ -275,3 +275,27 @@ def test_awaiting_signoff_fetched_in_part_is_the_head_of_the_whole_list(con):
     assert len(everything) > 3
     assert first.equals(everything.head(3))
     assert set(everything["rows_in_total"]) == {len(everything)}
+
+
+@pytest.mark.parametrize("kind", ["admin", "manager", "staff", "nobody"])
+@pytest.mark.parametrize("by", ["none", "team", "range", "framework"])
+def test_the_trend_counts_the_viewers_people_at_each_month_end(con, kind, by):
+    # queries.readiness_trend groups people with the same masks before spreading them over the months;
+    # counting readiness_history row by row must give the same figures.
+    viewer, allowed = viewers(con)[kind]
+    team, value, framework = con.execute("select team, range, framework from readiness_on(?) order by staff_id limit 1",
+                                         [TODAY]).fetchone()
+    filters = Filters(TODAY, teams=(team,) if by == "team" else (), ranges=(value,) if by == "range" else (),
+                      framework=framework if by == "framework" else None)
+    trend = queries.readiness_trend(con, viewer, filters, 24)
+    expected = con.execute("""
+        select month_end, status, count(*) from readiness_history((?::date - interval 24 month)::date, ?::date)
+        where (?::varchar[] is null or list_contains(?::varchar[], staff_id))
+          and (? is null or team = ?) and (? is null or range = ?) and (? is null or framework = ?)
+        group by all order by all""", [
+        TODAY, TODAY, None if allowed is None else sorted(allowed), None if allowed is None else sorted(allowed),
+        filters.teams[0] if filters.teams else None, filters.teams[0] if filters.teams else None,
+        filters.ranges[0] if filters.ranges else None, filters.ranges[0] if filters.ranges else None,
+        filters.framework, filters.framework]).fetchall()
+    assert [(month.date(), status, people) for month, status, people in trend.itertuples(index=False)] == expected
+    assert kind != "admin" or len(expected) > 0

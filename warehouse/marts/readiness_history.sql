@@ -10,11 +10,4 @@ select
     readiness.role_code,
     readiness.status,
 -- The month-ends go in as one uncorrelated list (not a lateral join), so each fact is worked out once.
-from int_readiness_history_on((
-    select list(month_end order by month_end)
-    from (
-        select (month_start + interval 1 month - interval 1 day)::date as month_end
-        from range(date_trunc('month', start::date), stop::date + interval 1 day, interval 1 month) as months(month_start)
-    )
-    where month_end between start::date and stop::date
-)) as readiness
+from int_readiness_history_on(int_month_ends(start, stop)) as readiness
