@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, downloads
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe, url_params
-from dashboard.router import start_page
+from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
@@ -26,6 +26,22 @@ def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
                          "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
                          "Evidence reference": awaiting["evidence_ref"]})
 
+
+if not filters.teams:
+    # Everyone in scope as one "team" is no use past a few hundred people (and slow at 100,000): ask for a team.
+    sizes = ask(queries.team_sizes, viewer, filters)
+    in_scope = int(sizes["people"].sum())
+    if in_scope > downloads.MAX_PEOPLE_LISTED:
+        st.title("Teams")
+        st.caption(describe(filters))
+        st.info(f"{in_scope:,} people in {len(sizes):,} teams match these filters: choose a team to see its "
+                "members and next actions.")
+        people_in = dict(zip(sizes["team"], sizes["people"], strict=True))
+        team = st.selectbox("Team", list(people_in), index=None, placeholder="Type part of a team's name",
+                            format_func=lambda name: f"{name} ({people_in[name]:,} people)")
+        if team:
+            st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
+        st.stop()
 
 members = ask(queries.team_members, viewer, filters)
 teams = sorted(members["team"].unique()) if not members.empty else list(filters.teams)

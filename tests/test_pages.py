@@ -217,6 +217,25 @@ def test_team_next_actions_run_only_the_open_tab_and_a_link_reopens_it(app_db, s
     assert count == rows, shown
 
 
+def test_team_page_asks_for_a_team_when_too_many_people_to_list(app_db, sql, monkeypatch):
+    from dashboard import downloads
+
+    monkeypatch.setattr(downloads, "MAX_PEOPLE_LISTED", 5)
+    sizes = dict(sql("select team, count(*) from staff_in_post_on(?::date) group by team", [TODAY]))
+    at = open_app("pages/team.py")
+    assert_clean(at)
+    assert at.title[0].value == "Teams"
+    assert f"{sum(sizes.values()):,} people in {len(sizes):,} teams" in at.info[0].value
+    assert not at.dataframe and not at.tabs  # nobody's readiness is worked out until a team is chosen
+    picker = at.selectbox[0]
+    assert picker.options == [f"{team} ({people:,} people)" for team, people in sorted(sizes.items())]
+    team = max(sizes, key=sizes.get)
+    picker.set_value(team).run()
+    assert_clean(at)
+    assert at.title[0].value == f"Team: {team}"
+    assert len(at.dataframe[0].value) == sizes[team]
+
+
 def vega_charts(block) -> list:
     return [node for node in block if getattr(node, "type", None) == "vega_lite_chart"]
 

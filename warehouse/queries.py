@@ -312,6 +312,18 @@ def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     return query(con, sql, _parameters(viewer, filters))
 
 
+def team_sizes(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """The teams in the viewer's scope and filters, with how many people are in post in each, by name."""
+    sql = f"""
+        with {SCOPED_STAFF}
+        select team, count(*) as people
+        from scoped_staff
+        group by team
+        order by team
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
 def team_heatmap(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One cell per member and requirement of their target level: met, or the reason it is not."""
     sql = f"""
