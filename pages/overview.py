@@ -84,7 +84,7 @@ if holding_back.open:
             st.info("Nothing is holding anyone back under these filters.")
         else:
             st.altair_chart(charts.blockers_chart(top, title="The ten requirements holding most people back, and why"))
-            st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon="🚧",
+            st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon=":material/arrow_forward:",
                          query_params=url_params(filters))
             with st.expander("The figures behind this chart"):
                 table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"],
