@@ -3,11 +3,7 @@
 create or replace macro int_readiness_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select
-        *,
-        (as_of_date - interval 2 year)::date as evidence_window_start_date,
-        hash(role_code, target_level) as target_level_key,
-    from int_staff_in_post_on(as_of_dates)
+    select * from int_staff_in_post_on(as_of_dates)
 ),
 
 tenure as (

@@ -5,23 +5,9 @@
 create or replace macro int_requirement_status_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select
-        as_of_date,
-        staff_id,
-        role_code,
-        target_level,
-        (as_of_date - interval 2 year)::date as evidence_window_start_date,
-        hash(role_code, target_level) as target_level_key,
+    select as_of_date, staff_id, role_code, target_level, evidence_window_start_date, target_level_key,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
-),
-
-tenure as (
-    select as_of_date, staff_id, effective_start_date from int_tenure_on(as_of_dates)
-),
-
-training as (
-    select as_of_date, staff_id, is_training_ok from int_training_on(as_of_dates)
 ),
 
 bits as (
@@ -86,35 +72,8 @@ evidence_facts as (
     group by in_post.as_of_date, in_post.staff_id, bits.requirement_id
 ),
 
-time_members as (
-    select
-        in_post.as_of_date,
-        in_post.staff_id,
-        bits.requirement_id,
-        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
-        training.is_training_ok,
-    from in_post
-    join bits
-        on bits.level_key = in_post.target_level_key
-        and bits.is_time_based
-    join tenure using (as_of_date, staff_id)
-    join training using (as_of_date, staff_id)
-),
-
 time_facts as (
-    -- Time-based members: met once tenure is reached with training up to date; otherwise the reason
-    -- is tenure (not reached, with the date it will be) or training (reached, training not up to date).
-    select
-        as_of_date,
-        staff_id,
-        requirement_id,
-        bool_or(tenure_date <= as_of_date and is_training_ok) as is_met,
-        bool_or(tenure_date > as_of_date) as has_tenure_reason,
-        bool_and(tenure_date > as_of_date and is_training_ok) as is_waiting_on_tenure,
-        min(tenure_date) filter (where tenure_date > as_of_date) as tenure_due_date,
-        min(tenure_date) as tenure_date,
-    from time_members
-    group by as_of_date, staff_id, requirement_id
+    select * from int_time_requirements_on(as_of_dates)
 ),
 
 assessed as (

@@ -1,5 +1,6 @@
 -- grain: one row per as-of date and person in post on it
--- purpose: who counts on each date (level_start_date <= d, not yet left), with role, range and target level
+-- purpose: who counts on each date (level_start_date <= d, not yet left), with role, range and target level, and what the
+-- evidence rules need: the start of the two-year window and the target level's key into int_requirement_bits
 create or replace macro int_staff_in_post_on(as_of_dates) as table
 with
 staff as (
@@ -37,6 +38,9 @@ select
     levels.next_level as target_level,
     levels.is_top_level,
     staff.level_start_date,
+    -- Evidence counts on d when dated after this (is_evidence_current), worked out once per date.
+    (staff.as_of_date - interval 2 year)::date as evidence_window_start_date,
+    hash(staff.role_code, levels.next_level) as target_level_key,
 from staff
 join roles using (role_code)
 join levels

@@ -3,7 +3,7 @@
 create or replace macro evidence_expiring_on(d, days) as table
 with
 in_post as not materialized (
-    select staff_id, role_code, target_level, hash(role_code, target_level) as target_level_key,
+    select staff_id, role_code, target_level, target_level_key,
     from int_staff_in_post_on([d::date])
     where target_level is not null
 ),

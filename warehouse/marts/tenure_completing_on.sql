@@ -5,17 +5,8 @@ with
 in_post as (
     select
         staff_id, name, team, range, framework, role_code, target_level,
-        hash(role_code, target_level) as target_level_key,
     from int_staff_in_post_on([d::date])
     where target_level is not null
-),
-
-tenure as (
-    select staff_id, effective_start_date from int_tenure_on([d::date])
-),
-
-training as (
-    select staff_id, is_training_ok from int_training_on([d::date])
 ),
 
 requirements as (
@@ -23,31 +14,12 @@ requirements as (
     from int_requirement_members
 ),
 
-time_members as (
-    select
-        in_post.staff_id,
-        bits.requirement_id,
-        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
-        training.is_training_ok,
-    from in_post
-    join int_requirement_bits as bits
-        on bits.level_key = in_post.target_level_key
-        and bits.is_time_based
-    join tenure using (staff_id)
-    join training using (staff_id)
-),
-
 waiting as (
     -- The rules of int_unmet_requirements_on: the reason is tenure when a time-based member has not
     -- reached its time, unless the requirement is met (a member reached with training up to date).
-    select
-        staff_id,
-        requirement_id,
-        min(tenure_date) filter (where tenure_date > d::date) as due_date,
-    from time_members
-    group by staff_id, requirement_id
-    having not bool_or(tenure_date <= d::date and is_training_ok)
-        and bool_or(tenure_date > d::date)
+    select staff_id, requirement_id, tenure_due_date as due_date,
+    from int_time_requirements_on([d::date])
+    where not is_met and has_tenure_reason
 ),
 
 due_soon as (
