@@ -5,13 +5,9 @@
 create or replace macro int_requirement_status_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select as_of_date, staff_id, role_code, target_level, evidence_window_start_date, target_level_key,
+    select as_of_date, staff_id, role_code, target_level,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
-),
-
-bits as (
-    select * from int_requirement_bits
 ),
 
 requirements as (
@@ -44,32 +40,18 @@ due as (
 ),
 
 evidence_facts as (
-    -- Evidence dated after d does not exist yet as far as d is concerned. "Current" is the rule of
-    -- is_evidence_current (approved, dated in (d - 2 years, d]), with the window worked out once per date.
     select
-        in_post.as_of_date,
-        in_post.staff_id,
-        bits.requirement_id,
-        bool_or(evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date)
-            as has_current_evidence,
-        max(evidence.evidence_date) filter (
-            where evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date
-        ) as current_evidence_date,
-        max(evidence.evidence_date) filter (where evidence.status = 'approved') as latest_approved_date,
-        min(evidence.evidence_date) filter (where evidence.status = 'submitted') as oldest_submitted_date,
-        bool_or(evidence.status = 'submitted') as has_submitted,
-        bool_or(evidence.status = 'rejected') as has_rejected,
-    -- Joined to in_post first, in_post not materialized: the planner then hashes the people, not the
-    -- evidence (see int_readiness_on).
-    from stg_evidence as evidence
-    join in_post
-        on in_post.staff_id = evidence.staff_id
-        and evidence.evidence_date <= in_post.as_of_date
-    join bits
-        on bits.criterion_id = evidence.criterion_id
-        and bits.level_key = in_post.target_level_key
-        and not bits.is_time_based
-    group by in_post.as_of_date, in_post.staff_id, bits.requirement_id
+        as_of_date,
+        staff_id,
+        requirement_id,
+        bool_or(is_current) as has_current_evidence,
+        max(evidence_date) filter (where is_current) as current_evidence_date,
+        max(evidence_date) filter (where status = 'approved') as latest_approved_date,
+        min(evidence_date) filter (where status = 'submitted') as oldest_submitted_date,
+        bool_or(status = 'submitted') as has_submitted,
+        bool_or(status = 'rejected') as has_rejected,
+    from int_target_evidence_on(as_of_dates)
+    group by as_of_date, staff_id, requirement_id
 ),
 
 time_facts as (

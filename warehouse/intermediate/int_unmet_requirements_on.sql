@@ -5,7 +5,7 @@
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select as_of_date, staff_id, role_code, target_level, evidence_window_start_date, target_level_key,
+    select as_of_date, staff_id, role_code, target_level, target_level_key,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
 ),
@@ -28,26 +28,7 @@ requirements as (
 ),
 
 target_evidence as materialized (
-    -- Evidence dated after d does not exist yet as far as d is concerned. "Current" is the rule of
-    -- is_evidence_current (approved, dated in (d - 2 years, d]), with the window worked out once per date.
-    select
-        in_post.as_of_date,
-        in_post.staff_id,
-        bits.requirement_id,
-        bits.requirement_bit,
-        evidence.status,
-        evidence.evidence_date,
-        evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date as is_current,
-    -- Joined to in_post first, in_post not materialized: the planner then hashes the people, not the
-    -- evidence (see int_readiness_on).
-    from stg_evidence as evidence
-    join in_post
-        on in_post.staff_id = evidence.staff_id
-        and evidence.evidence_date <= in_post.as_of_date
-    join bits
-        on bits.criterion_id = evidence.criterion_id
-        and bits.level_key = in_post.target_level_key
-        and not bits.is_time_based
+    select * from int_target_evidence_on(as_of_dates)
 ),
 
 evidence_masks as (

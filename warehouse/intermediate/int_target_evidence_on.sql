@@ -1,0 +1,24 @@
+-- grain: one row per as-of date, person in post below the top of their role, and piece of evidence dated on or before it against an evidence-based criterion of their target level
+-- purpose: the evidence the readiness rules read, with the requirement it counts towards and whether it is current on the
+-- date (is_evidence_current: approved, dated in (d - 2 years, d], with the window's start worked out once per date)
+create or replace macro int_target_evidence_on(as_of_dates) as table
+select
+    in_post.as_of_date,
+    in_post.staff_id,
+    bits.requirement_id,
+    bits.requirement_bit,
+    evidence.status,
+    evidence.evidence_date,
+    evidence.status = 'approved' and evidence.evidence_date > in_post.evidence_window_start_date as is_current,
+-- Evidence dated after d does not exist yet as far as d is concerned. Joined to the people first: the
+-- planner then builds its hash table on them (about one row each), not on the evidence (tens of rows
+-- each), which EXPLAIN ANALYZE showed to cost 0.5 s at 100,000 staff.
+from stg_evidence as evidence
+join int_staff_in_post_on(as_of_dates) as in_post
+    on in_post.staff_id = evidence.staff_id
+    and evidence.evidence_date <= in_post.as_of_date
+join int_requirement_bits as bits
+    on bits.criterion_id = evidence.criterion_id
+    and bits.level_key = in_post.target_level_key
+    and not bits.is_time_based
+where in_post.target_level is not null
