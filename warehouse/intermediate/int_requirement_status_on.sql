@@ -62,20 +62,10 @@ assessed as (
     select
         due.*,
         coalesce(evidence_facts.has_current_evidence, false) or coalesce(time_facts.is_met, false) as is_met,
-        -- The first reason in the list that applies to any member (1 tenure ... 6 no_evidence).
-        least(
-            case when time_facts.requirement_id is not null then
-                case when time_facts.has_tenure_reason then 1 else 2 end
-            end,
-            case when due.has_evidence_member then
-                case
-                    when evidence_facts.has_submitted then 3
-                    when evidence_facts.latest_approved_date is not null then 4
-                    when evidence_facts.has_rejected then 5
-                    else 6
-                end
-            end
-        ) as reason_rank,
+        unmet_reason(
+            time_facts.requirement_id is not null, time_facts.has_tenure_reason, due.has_evidence_member,
+            evidence_facts.has_submitted, evidence_facts.latest_approved_date is not null, evidence_facts.has_rejected
+        ) as reason_if_unmet,
         time_facts.tenure_due_date,
         (evidence_facts.latest_approved_date + interval 2 year)::date as expired_due_date,
         due.is_all_time_based and coalesce(time_facts.is_waiting_on_tenure, false) as is_waiting_on_tenure_only,
@@ -97,20 +87,11 @@ select
     requirement_category as category,
     requirement_text as criterion,
     is_met,
+    case when not is_met then reason_if_unmet end as reason,
     case when not is_met then
-        case reason_rank
-            when 1 then 'tenure'
-            when 2 then 'training'
-            when 3 then 'awaiting_signoff'
-            when 4 then 'expired'
-            when 5 then 'rejected'
-            when 6 then 'no_evidence'
-        end
-    end as reason,
-    case when not is_met then
-        case reason_rank
-            when 1 then tenure_due_date
-            when 4 then expired_due_date
+        case reason_if_unmet
+            when 'tenure' then tenure_due_date
+            when 'expired' then expired_due_date
         end
     end as due_date,
     not is_met and is_waiting_on_tenure_only as is_waiting_on_tenure_only,

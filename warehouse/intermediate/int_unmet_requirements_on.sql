@@ -102,20 +102,10 @@ unmet_evidence_dates as (
 assessed as (
     select
         unmet.*,
-        -- The first reason in the list that applies to any member (1 tenure ... 6 no_evidence).
-        least(
-            case when time_facts.requirement_id is not null then
-                case when time_facts.has_tenure_reason then 1 else 2 end
-            end,
-            case when unmet.has_evidence_member then
-                case
-                    when unmet.has_submitted then 3
-                    when unmet.has_approved then 4
-                    when unmet.has_rejected then 5
-                    else 6
-                end
-            end
-        ) as reason_rank,
+        unmet_reason(
+            time_facts.requirement_id is not null, time_facts.has_tenure_reason, unmet.has_evidence_member,
+            unmet.has_submitted, unmet.has_approved, unmet.has_rejected
+        ) as reason,
         time_facts.tenure_due_date,
         (unmet_evidence_dates.latest_approved_date + interval 2 year)::date as expired_due_date,
         unmet.is_all_time_based and coalesce(time_facts.is_waiting_on_tenure, false) as is_waiting_on_tenure_only,
@@ -138,17 +128,10 @@ select
     requirement_category as category,
     requirement_text as criterion,
     false as is_met,
-    case reason_rank
-        when 1 then 'tenure'
-        when 2 then 'training'
-        when 3 then 'awaiting_signoff'
-        when 4 then 'expired'
-        when 5 then 'rejected'
-        when 6 then 'no_evidence'
-    end as reason,
-    case reason_rank
-        when 1 then tenure_due_date
-        when 4 then expired_due_date
+    reason,
+    case reason
+        when 'tenure' then tenure_due_date
+        when 'expired' then expired_due_date
     end as due_date,
     is_waiting_on_tenure_only,
     case when is_waiting_on_tenure_only then tenure_due_date end as ready_on_date,
