@@ -232,12 +232,14 @@ BLOCKERS_RANKED = """
           and (len($reasons) = 0 or list_contains($reasons, reason))
     )
     select
-        requirement_id, role_code, target_level, category, criterion,
+        -- Grouped on the requirement alone (it names one level of one role), not on its wording too.
+        requirement_id, any_value(role_code) as role_code, any_value(target_level) as target_level,
+        any_value(category) as category, any_value(criterion) as criterion,
         count(*) as people_blocked,
         count(*) filter (where requirements_missing = 1) as only_blocker,
         {reason_columns}
     from chosen
-    group by requirement_id, role_code, target_level, category, criterion
+    group by requirement_id
     order by case when $last_thing_left_first then only_blocker end desc nulls last,
              people_blocked desc, only_blocker desc, requirement_id
     limit $limit
