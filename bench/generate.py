@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from loaders.database import ROOT, writing
+from loaders.demo import mark_demo
 from loaders.load import load_files
 
 FRAMEWORKS_FOLDER = ROOT / "data" / "frameworks"
@@ -453,6 +454,7 @@ def generate(db: Path | str, staff: int, *, seed: int = DEFAULT_SEED, as_of: dt.
             """)
             con.execute("drop table bench_staff")
             con.execute("drop table bench_pool")
+            mark_demo(con, "bench generate")  # generated people only: shown without sign-in, like the demo
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

@@ -1,9 +1,18 @@
 """Who is looking: the one place that decides the Viewer, before any page draws anything.
 
-With an [auth] section in .streamlit/secrets.toml the visitor must sign in (OpenID Connect via st.login),
-and their email is matched to staff and the access list by `queries.viewer_for_email`; an identity that
-matches nobody gets a polite refusal. Without [auth] the app runs in local mode as one administrator.
-On the demo database only, an administrator may "view as" a senior, a manager or a staff member.
+The sign-in configuration comes from dashboard/sign_in.py, and each answer fails closed:
+
+- broken secrets: an error for the operator, nothing else;
+- `[auth]` configured: the visitor signs in (OpenID Connect via st.login); the identity must be verified,
+  from the configured tenant, and match staff or the access list through `queries.viewer_for_email`;
+  anything else gets a polite refusal;
+- no sign-in, PROGRESSION_LOCAL_ADMIN=1 and a server bound to 127.0.0.1: one local administrator, with a
+  notice on every page;
+- no sign-in on a database carrying the demo generator's flag: the demo, as administrator;
+- no sign-in on any other database: a page saying sign-in is not configured, and how to configure it.
+
+On a demo database only, an administrator may "view as" a senior, a manager or a staff member; the view
+log then records both the administrator and the persona (`real_viewer()`).
 """
 
 from __future__ import annotations
@@ -12,22 +21,35 @@ import threading
 
 import streamlit as st
 
+from dashboard import sign_in
 from dashboard.connection import ask
+from dashboard.text import plain
 from warehouse import queries
 from warehouse.queries import Viewer
 
 LOCAL_ADMIN = Viewer("local", "admin")
 ROLE_NAMES = {"admin": "administrator", "senior": "senior manager", "manager": "manager", "staff": "staff member"}
 VIEW_AS_KEY = "view_as"
+DEMO_MODE = "Demo mode: signed in as administrator (sign-in not configured; generated demo data only)"
+LOCAL_MODE = ("Local administration (PROGRESSION_LOCAL_ADMIN=1): signed in as administrator without sign-in, "
+              "on this machine only (the server listens on 127.0.0.1). Anyone using this computer can see and "
+              "load real staff data.")
+HOW_TO_CONFIGURE = """
+To let people sign in, add an `[auth]` section to `.streamlit/secrets.toml` in the dashboard's folder
+(Microsoft Entra ID: see **docs/security.md**, "Configuring sign-in") and restart it with `./dev start`.
+
+To administer this data on this computer only, without sign-in, restart it with
+`PROGRESSION_LOCAL_ADMIN=1 ./dev start` (it then listens on 127.0.0.1 only and says so on every page).
+
+To try the dashboard on generated people instead, point it at a demo database:
+`python -m loaders demo --db data/demo.duckdb`, then `PROGRESSION_DB=data/demo.duckdb ./dev start`.
+"""
 _run = threading.local()
 
 
 def sign_in_configured() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section (then everyone must sign in)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+    """True when a complete [auth] section is configured (then everyone must sign in)."""
+    return sign_in.sign_in_settings().state == "configured"
 
 
 def resolve_viewer(area=None) -> Viewer | None:
@@ -36,23 +58,49 @@ def resolve_viewer(area=None) -> Viewer | None:
     `area` is the sidebar container for the sign-in state and the "View as" selector.
     """
     area = area or st.sidebar
-    if sign_in_configured():
+    _run.real_viewer = None
+    settings = sign_in.sign_in_settings()
+    if settings.state == "broken":
+        _operator_error("Sign-in is set up wrongly", settings.problem)
+        return None
+    if settings.state == "configured":
         if not st.user.get("is_logged_in", False):
-            _sign_in_prompt()
+            _sign_in_prompt(settings)
             return None
-        email = st.user.get("email")
-        viewer = ask(queries.viewer_for_email, email)
+        claims = st.user.to_dict()
+        email = claims.get("email")
+        problem = sign_in.identity_problem(claims, settings)
+        viewer = Viewer(email, None) if problem else ask(queries.viewer_for_email, email)
         if not viewer.sees_anyone:
-            _refusal(email)
+            _refusal(email, problem)
             return None
-        area.caption(f"Signed in as {email} ({ROLE_NAMES[viewer.access_role]})")
+        area.caption(f"Signed in as {plain(email)} ({ROLE_NAMES[viewer.access_role]})")
         area.button("Sign out", on_click=st.logout, key="sign-out")
-    else:
+    elif sign_in.local_admin_requested():
+        if not sign_in.server_is_local():
+            _operator_error("Local administration needs a server bound to this machine",
+                            f"{sign_in.LOCAL_ADMIN_VARIABLE}=1 is set but the server listens on "
+                            f"{st.get_option('server.address') or 'every network interface'}: start it with "
+                            "`PROGRESSION_LOCAL_ADMIN=1 ./dev start` (or pass `--server.address 127.0.0.1`)")
+            return None
         viewer = LOCAL_ADMIN
-        area.caption("Local mode: signed in as administrator (sign-in not configured)")
+        st.warning(LOCAL_MODE, icon=":material/admin_panel_settings:")
+        area.caption("Local administration: signed in as administrator (sign-in not configured)")
+    elif ask(queries.is_demo_database):
+        viewer = LOCAL_ADMIN
+        area.caption(DEMO_MODE)
+    else:
+        _not_configured()
+        return None
+    _run.real_viewer = viewer
     if viewer.can_load and ask(queries.is_demo_database):
         viewer = _view_as(viewer, area)
     return viewer
+
+
+def real_viewer() -> Viewer | None:
+    """The signed-in (or local) identity behind this run, even while "viewing as" someone else."""
+    return getattr(_run, "real_viewer", None)
 
 
 def current_viewer() -> Viewer:
@@ -67,6 +115,8 @@ def current_viewer() -> Viewer:
 
 def remember(viewer: Viewer | None) -> None:
     _run.viewer = viewer
+    if viewer is None:
+        _run.real_viewer = None
 
 
 def describe(viewer: Viewer) -> str:
@@ -75,26 +125,34 @@ def describe(viewer: Viewer) -> str:
     return role if viewer.email in (None, "local") else f"{role} ({viewer.email})"
 
 
-def _provider() -> str | None:
-    # One [auth.<name>] section means st.login must be given that name; a flat [auth] needs none.
-    section = st.secrets["auth"]
-    named = [name for name, value in section.items() if hasattr(value, "items")]
-    return named[0] if len(named) == 1 and "client_id" not in section else None
-
-
-def _sign_in_prompt() -> None:
+def _sign_in_prompt(settings: sign_in.SignIn) -> None:
     st.title("Staff progression")
     st.write("Staff progression records are personal data, so this dashboard needs you to sign in "
              "with your council account first.")
-    st.button("Sign in", type="primary", on_click=st.login, args=(_provider(),) if _provider() else (),
+    st.button("Sign in", type="primary", on_click=st.login, args=(settings.provider,) if settings.provider else (),
               key="sign-in", icon=":material/login:")
 
 
-def _refusal(email: str | None) -> None:
+def _refusal(email: str | None, problem: str | None = None) -> None:
     st.title("Staff progression")
-    st.warning(f"Sorry, your account ({email or 'no email given'}) is not set up to use this dashboard. "
-               "If you need it, please ask HR or the data owner to add you.")
+    st.warning(f"Sorry, your account ({plain(email) or 'no email given'}) is not set up to use this dashboard"
+               + (f": {problem}." if problem else ". If you need it, please ask HR or the data owner to add you."))
     st.button("Sign out", on_click=st.logout, key="sign-out-refused")
+
+
+def _operator_error(title: str, problem: str) -> None:
+    st.title("Staff progression")
+    st.error(f"**{title}, so nothing is shown.** {plain(problem)}.", icon=":material/lock:")
+    st.markdown("Whoever runs this dashboard must fix its settings; **docs/security.md** says how. "
+                "Until then no page shows any data.")
+
+
+def _not_configured() -> None:
+    st.title("Staff progression")
+    st.warning("**Sign-in is not configured, so nothing is shown.** This database holds real staff data "
+               "(it is not the generated demo), and without sign-in anyone who can reach this page would see it.",
+               icon=":material/lock:")
+    st.markdown(HOW_TO_CONFIGURE)
 
 
 def _personas(viewer: Viewer) -> dict[str, str]:

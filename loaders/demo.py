@@ -6,6 +6,11 @@ here. Generation is pure: the same framework, seed and as-of date give byte-iden
 
     build_demo(db)                 shipped configuration, then staff, evidence, training and acting files
     load_shipped_configuration(db) the framework files and mandatory courses only
+
+The demo flag: after its loads, build_demo writes one row into `demo_marker` inside the database. That row,
+never a file name, is what lets the dashboard run without sign-in and offer "View as"; any later load of
+staff, evidence, training or acting deletes it for good (loaders/load.py). build_demo refuses a database
+that already holds staff it did not generate.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.database import ROOT, connect_read_only, database_path
-from loaders.errors import UnreadableFile
+from loaders.database import ROOT, connect_read_only, database_path, writing
+from loaders.errors import LoadError, UnreadableFile
 from loaders.framework import ROLES_SUFFIX
 from loaders.load import load_files
 
@@ -201,13 +206,46 @@ def read_framework(db=None) -> Framework:
 def build_demo(db=None, staff_count: int = 150, seed: int = 2025, as_of: dt.date | None = None,
                folder: Path | str | None = None, frameworks_folder: Path | str | None = None) -> Path:
     """Load the shipped configuration, generate the demo files and load them; returns the folder."""
+    refuse_real_data(db)
     load_shipped_configuration(db, frameworks_folder)
     folder = Path(folder) if folder else DEMO_FOLDER
     files = generate_demo_files(folder, read_framework(db), staff_count=staff_count, seed=seed, as_of=as_of)
     # Order matters: evidence, training and acting refer to staff already loaded.
     for kind in ("staff", "evidence", "training", "acting"):
         load_files(kind, [files[kind]], db)
+    # Last: each load above cleared the flag, and a demo that failed half-way must not be marked.
+    with writing(database_path(db)) as con:
+        con.execute("begin")
+        mark_demo(con, "loaders demo")
+        con.execute("commit")
     return folder
+
+
+def mark_demo(con, generator: str) -> None:
+    """Write the demo flag inside the database (in the caller's transaction), and say so in the load log."""
+    con.execute("delete from demo_marker")
+    con.execute("insert into demo_marker values (current_timestamp, ?)", [generator])
+    con.execute("insert into load_log (loaded_at, kind, file_name, outcome, message) "
+                "values (current_timestamp, 'demo', ?, 'loaded', ?)",
+                [generator, "marked as generated demo data: it may be shown without sign-in, with 'View as'"])
+
+
+def refuse_real_data(db=None) -> None:
+    """Raise LoadError if the database holds staff that the demo generator did not write (no demo flag)."""
+    path = database_path(db)
+    if not path.exists():
+        return
+    con = connect_read_only(path)
+    try:
+        tables = {row[0] for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+        has_staff = "staff" in tables and con.execute("select count(*) from staff").fetchone()[0] > 0
+        is_flagged = "demo_marker" in tables and con.execute("select count(*) from demo_marker").fetchone()[0] > 0
+    finally:
+        con.close()
+    if has_staff and not is_flagged:
+        raise LoadError(f"{path}: this database holds staff data that the demo generator did not write; "
+                        "build the demo into a new database (--db NEW_FILE) instead of mixing it with real data")
 
 
 # ---------------------------------------------------------------- generation
@@ -217,7 +255,7 @@ def generate_demo_files(folder: Path | str, framework: Framework, staff_count: i
                         as_of: dt.date | None = None) -> dict[str, Path]:
     """Write demo-staff.csv, demo-evidence.csv, demo-training.csv and demo-acting.csv; returns them by kind.
 
-    The demo- prefix marks them in the load log, which is how the app knows it shows demo data only.
+    The demo- prefix is only a name: what marks a demo database is the flag build_demo writes inside it.
     """
     today = dt.date.today()
     as_of = as_of or today

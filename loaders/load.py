@@ -33,6 +33,10 @@ KINDS = {
     "access": access,
 }
 STAGED = "staged_rows"
+# Loading any of these makes the database real data: the demo flag (demo_marker) is deleted in the same
+# transaction, for good, so "View as" and sign-in-free demo mode end with the first real file.
+PERSONAL_DATA_KINDS = ("staff", "evidence", "training", "acting")
+DEMO_CLEARED = "the demo flag is cleared: this database now holds real data (sign-in needed, no 'View as')"
 Progress = Callable[[float, str], None]
 
 
@@ -135,6 +139,8 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
             con.execute("rollback")
             con.execute("begin")
             results = rejected
+        elif kind in PERSONAL_DATA_KINDS and results:
+            _clear_demo_flag(con, results[-1])
         for result in results:
             _log(con, result)
         con.execute("commit")
@@ -145,6 +151,11 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
         problems = [problem for result in rejected for problem in result.problems]
         raise LoadRejected(problems, sum(result.problem_total for result in rejected))
     return results
+
+
+def _clear_demo_flag(con, result: LoadResult) -> None:
+    if con.execute("delete from demo_marker").fetchone()[0]:
+        result.notes.append(DEMO_CLEARED)
 
 
 def _unreadable_result(kind: str, path: Path, error: UnreadableFile) -> LoadResult:

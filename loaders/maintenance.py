@@ -108,7 +108,9 @@ def erase(staff_id: str, db: Path | str | None = None) -> str:
         if not con.execute("select count(*) from staff where staff_id = ?", [staff_id]).fetchone()[0]:
             con.execute("rollback")
             raise LoadError(f"no staff member with staff_id {staff_id!r}")
-        name = con.execute("select name from staff where staff_id = ?", [staff_id]).fetchone()[0]
+        name, email = con.execute("select name, email from staff where staff_id = ?", [staff_id]).fetchone()
+        # Their access row too: with their email gone it would otherwise look like an outside user's and grant.
+        con.execute("delete from access where email_key(email) = email_key(?)", [email])
         con.execute("update staff set staff_id = ?, name = 'Erased person', email = null where staff_id = ?",
                     [replacement, staff_id])
         # Their name as the assessor of other people's evidence is their personal data too.

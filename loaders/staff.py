@@ -10,6 +10,10 @@ from loaders.results import Counts
 from loaders.upsert import merge_rows
 from loaders.validation import Check, Column, Spec, row_check
 
+# Emails are compared by warehouse/staging/email_key.sql everywhere (loaders, sign-in, access): one rule.
+EMAIL_NOT_ASCII = ("the email must be plain ASCII letters, digits and symbols (look-alike letters such as the "
+                   "Kelvin sign or a dotted capital I are refused, so nobody can sign in as someone else)")
+
 # A role given by code or by its exact title (case and surrounding spaces ignored).
 RESOLVE_ROLE_MACRO = """
 create or replace temp macro resolve_role(value) as coalesce(
@@ -43,9 +47,10 @@ def spec(table: str, context) -> Spec:
                   "line_manager_id = staff_id", "line_manager_id"),
         row_check("email", "not an email address", table,
                   "email is not null and not regexp_full_match(email, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+')", "email"),
+        row_check("email", EMAIL_NOT_ASCII, table, "email is not null and email_key(email) is null", "email"),
         Check("email", "duplicate email: each person needs their own",
               f"select source_row, email from (select source_row, email, row_number() over "
-              f"(partition by lower(email) order by source_row) as occurrence from {table} where email is not null) "
+              f"(partition by email_key(email) order by source_row) as occurrence from {table} where email is not null) "
               f"where occurrence > 1"),
     ]
     return Spec("staff", columns, key=("staff_id",), checks=checks)
@@ -59,7 +64,7 @@ def write(con, table: str, context) -> Counts:
     counts = merge_rows(
         con, "staff",
         f"""select staff_id, name, team, line_manager_id, resolve_role(role) as role_code, level,
-                   level_start_date__parsed_date as level_start_date, lower(email) as email,
+                   level_start_date__parsed_date as level_start_date, email_key(email) as email,
                    null::date as left_on
             from {table}""",
         key=["staff_id"],

@@ -600,13 +600,17 @@ def load_log(con, viewer: Viewer, limit: int = 200) -> pd.DataFrame:
 
 
 def is_demo_database(con) -> bool:
-    """True while every staff-data load came from the demo generator (real data switches 'view as' off)."""
-    sql = """
-        select count(*) filter (where kind in ('staff', 'evidence', 'training', 'acting')
-                                and outcome <> 'rejected' and not starts_with(file_name, 'demo-'))
-        from load_log
+    """True only while the database carries the demo flag the generator wrote inside it (see loaders/demo.py).
+
+    Never decided by a file name: any load of staff, evidence, training or acting deletes the flag for good.
+    A database from before the flag existed has no `demo_marker` table and counts as real data.
     """
-    return int(query(con, sql, {}).iloc[0, 0]) == 0
+    sql = """
+        select count(*) from duckdb_tables() where schema_name = 'main' and table_name = 'demo_marker'
+    """
+    if not int(query(con, sql, {}).iloc[0, 0]):
+        return False
+    return int(query(con, "select count(*) from demo_marker", {}).iloc[0, 0]) > 0
 
 
 def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
