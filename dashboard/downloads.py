@@ -14,6 +14,9 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from dashboard.audit import logged_download
+from dashboard.text import plain_frame
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # An interactive table shows at most this many rows (the browser stays quick at any size); the CSV holds all.
 MAX_ROWS_SHOWN = 5_000
@@ -92,8 +95,9 @@ def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these
     config = {**date_columns(frame), **(column_config or {})}
     shown = frame.head(MAX_ROWS_SHOWN)
     if plain:
-        # A static table: long wording wraps, and it prints on paper as it looks on screen.
-        st.table(readable(shown).style.hide(axis="index"))
+        # A static table: long wording wraps, and it prints on paper as it looks on screen. st.table renders
+        # Markdown in its cells, so every text cell is made plain first (dashboard/text.py).
+        st.table(plain_frame(readable(shown)).style.hide(axis="index"))
     else:
         styled = shown.style.apply(lambda row: [row_style(row)] * len(row), axis=1) if row_style else shown
         st.dataframe(styled, hide_index=True, column_config=config, height=height, placeholder="—")
@@ -104,10 +108,15 @@ def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these
     if not download:
         return
 
-    def csv() -> bytes:
-        return csv_bytes((all_rows() if all_rows else frame).drop(columns=list(links)))
+    exported: dict[str, int] = {}
 
-    st.download_button("Download CSV", csv,
+    def csv() -> bytes:
+        rows = (all_rows() if all_rows else frame).drop(columns=list(links))
+        exported["rows"] = len(rows)
+        return csv_bytes(rows)
+
+    # Every download is logged (file name, rows) when it is produced, that is when the button is clicked.
+    st.download_button("Download CSV", logged_download(csv, file_name(title), lambda _data: exported.get("rows")),
                        file_name=file_name(title), mime="text/csv", key=key or f"download-{file_name(title)}",
                        on_click="ignore", icon=":material/download:")
 

@@ -13,6 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.connection import ask
+from dashboard.text import plain
 from warehouse import queries
 from warehouse.queries import Filters, Viewer
 
@@ -143,6 +144,6 @@ def _write_url(filters: Filters) -> None:
 def describe(filters: Filters) -> str:
     """The filters in words, for captions and the meeting pack."""
     parts = [framework_label(filters.framework),
-             ", ".join(filters.teams) if filters.teams else "all teams",
+             plain(", ".join(filters.teams)) if filters.teams else "all teams",
              ", ".join(f"range {value}" for value in filters.ranges) if filters.ranges else "all ranges"]
     return " · ".join(parts) + f" · as of {filters.as_of:%d %b %Y}"

@@ -81,12 +81,17 @@ def run() -> None:
     if ask(queries.is_demo_database):
         people_area.caption(DEMO_NOTICE)
     viewers.remember(viewer)
-    _run.filters_area, _run.routed = filters_area, True
+    _run.filters_area, _run.routed, _run.page = filters_area, True, page.url_path or "overview"
     try:
         page.run()
     finally:
         viewers.remember(None)
-        _run.filters_area, _run.routed = None, False
+        _run.filters_area, _run.routed, _run.page = None, False, None
+
+
+def current_page() -> str:
+    """The running page's url path ('overview' for the default page), for the view log."""
+    return getattr(_run, "page", None) or "unrouted"
 
 
 def start_page(fields: tuple[str, ...] = sidebar.FIELDS) -> tuple[Viewer, Filters]:

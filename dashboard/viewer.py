@@ -98,6 +98,11 @@ def resolve_viewer(area=None) -> Viewer | None:
     return viewer
 
 
+def routed_viewer() -> Viewer | None:
+    """The viewer the router decided for this run, or None outside a routed run (never resolves one)."""
+    return getattr(_run, "viewer", None)
+
+
 def real_viewer() -> Viewer | None:
     """The signed-in (or local) identity behind this run, even while "viewing as" someone else."""
     return getattr(_run, "real_viewer", None)

@@ -8,6 +8,7 @@
     python -m loaders backup DIR [--db PATH]    (EXPORT DATABASE to Parquet)
     python -m loaders restore DIR [--db PATH]   (replace the database with a backup, atomically)
     python -m loaders erase STAFF_ID [--db PATH] (right to erasure: remove a person's personal data)
+    python -m loaders audit verify [--db PATH]  (check the view log's hash chain; exit 1 at the first broken link)
 
 The database is --db, else $PROGRESSION_DB, else data/progression.duckdb. Exit status: 0 loaded,
 1 rejected (every problem is printed with file, row, column, value and rule), 2 bad command.
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     erase = commands.add_parser("erase", help="remove a person's personal data, keeping anonymous counts")
     erase.add_argument("staff_id")
     erase.add_argument("--db", type=Path)
+    audit = commands.add_parser("audit", help="the view log: `audit verify` checks its hash chain")
+    audit.add_argument("action", choices=["verify"])
+    audit.add_argument("--db", type=Path)
     return parser
 
 
@@ -119,12 +123,18 @@ def main(argv: list[str] | None = None) -> int:
             if arguments.command == "backup":
                 print(f"backup written to {maintenance.backup(arguments.folder, arguments.db)}")
             elif arguments.command == "restore":
-                maintenance.restore(arguments.folder, arguments.db)
-                print(f"{database_path(arguments.db)} restored from {arguments.folder}")
+                view_log = maintenance.restore(arguments.folder, arguments.db)
+                print(f"{database_path(arguments.db)} restored from {arguments.folder}; {view_log}")
             else:
                 replacement = maintenance.erase(arguments.staff_id, arguments.db)
                 print(f"personal data of {arguments.staff_id} erased; anonymous records kept as {replacement}")
             return 0
+        if arguments.command == "audit":
+            from loaders import audit
+
+            verdict = audit.verify(arguments.db)
+            print(f"{audit.audit_path(arguments.db)}: {verdict}")
+            return 0 if verdict.is_intact else 1
     except LoadRejected as rejection:
         print(str(rejection), file=sys.stderr)
         return 1

@@ -7,7 +7,6 @@ older version restores into a newer one through the migrations.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -51,11 +50,17 @@ def backup(folder: Path | str, db: Path | str | None = None) -> Path:
             con.execute(f"export database {_quote(folder)} (format parquet)")
         finally:
             con.close()
+    # The view log too (its own file beside the database), so a restore does not lose who saw what.
+    audit.backup(folder, source)
     return folder
 
 
-def restore(folder: Path | str, db: Path | str | None = None) -> None:
-    """Replace the database with a backup, atomically; the load log records the restore."""
+def restore(folder: Path | str, db: Path | str | None = None) -> str:
+    """Replace the database with a backup, atomically; the load log records the restore.
+
+    The view log comes back too, unless the live one already continues it (audit.restore); returns what
+    happened to the view log, in words.
+    """
     folder = Path(folder)
     target = database_path(db)
     if not (folder / "schema.sql").is_file() or not (folder / "load.sql").is_file():
@@ -78,6 +83,7 @@ def restore(folder: Path | str, db: Path | str | None = None) -> None:
             con.close()
             _fsync(copy)
             os.replace(copy, target)
+            return audit.restore(folder, target)
         except duckdb.Error as error:
             con.close()
             copy.unlink(missing_ok=True)
@@ -93,7 +99,8 @@ def _quote(path: Path) -> str:
 
 
 def anonymous_id(staff_id: str) -> str:
-    return "ERASED-" + hashlib.sha256(staff_id.encode()).hexdigest()[:10].upper()
+    # Made from the same digest the view log's chain records, so the log still verifies after erasure.
+    return "ERASED-" + audit.staff_digest(staff_id)[:10].upper()
 
 
 def erase(staff_id: str, db: Path | str | None = None) -> str:

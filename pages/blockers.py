@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.audit import record_view
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import describe
@@ -82,6 +83,7 @@ if not chosen:
 else:
     blocked = board["blocked"] if chosen == board["requirement_id"] else ask(queries.blocked_people, viewer, filters,
                                                                            chosen)
+    record_view(viewer, "blockers", subject=chosen, people=len(blocked))
     table(pd.DataFrame({
         "Name": blocked["name"], "Team": blocked["team"], "Role": blocked["role_title"], "Level": blocked["level"],
         "Target level": blocked["target_level"], "Why": blocked["reason"].map(charts.reason_label),

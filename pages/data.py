@@ -11,6 +11,7 @@ from dashboard.audit import view_log
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.router import start_page
+from dashboard.text import plain
 from loaders.database import database_path
 from loaders.errors import LoadError, LoadRejected
 from loaders.load import KINDS, check_files, load_files
@@ -35,7 +36,7 @@ if not viewer.can_load:
                "data owner.")
     st.stop()
 
-st.caption(f"Database: {database_path().name}. Each load is checked in full first; a file with any problem "
+st.caption(f"Database: {plain(database_path().name)}. Each load is checked in full first; a file with any problem "
            "changes nothing. The same loads run from the command line: `python -m loaders load KIND FILE`.")
 
 
@@ -78,18 +79,18 @@ if files:
 
     st.subheader("Check")
     if state == "error":
-        st.error(detail)
+        st.error(plain(detail))
     elif state == "rejected":
         st.error(f"{detail.total} problem(s) found; nothing can be loaded until they are fixed.")
         table(_problems(detail.problems), "problems", empty="")
     else:
         for result in detail:
             if result.problems:
-                st.error(f"{result.file_name}: {result.problem_total} problem(s) in {result.rows} rows.")
+                st.error(f"{plain(result.file_name)}: {result.problem_total} problem(s) in {result.rows} rows.")
             else:
-                st.success(f"{result.file_name}: {result.rows} rows, all valid.")
+                st.success(f"{plain(result.file_name)}: {result.rows} rows, all valid.")
             for note in result.notes:
-                st.caption(f"{result.file_name}: {note}")
+                st.caption(f"{plain(result.file_name)}: {plain(note)}")
         problems = _problems([problem for result in detail for problem in result.problems])
         if not problems.empty:
             shown_total = sum(result.problem_total for result in detail)
@@ -105,10 +106,10 @@ if files:
                     results = load_files(kind, _saved(files, Path(folder)), database_path(),
                                          progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
                 except LoadRejected as rejection:
-                    st.error(str(rejection))
+                    st.error(plain(rejection))
                     results = None
                 except LoadError as error:
-                    st.error(str(error))
+                    st.error(plain(error))
                     results = None
             if results is not None:
                 st.session_state["data-upload-generation"] = generation + 1
@@ -117,7 +118,7 @@ if files:
                 st.rerun()
 
 for line in st.session_state.pop("data-loaded", []):
-    st.success(f"{line}. Every page now shows the new data.")
+    st.success(f"{plain(line)}. Every page now shows the new data.")
 
 KIND_NAMES = {"framework": "Framework", "staff": "Staff", "evidence": "Evidence", "training": "Training",
               "acting": "Acting up", "mandatory_courses": "Mandatory courses", "access": "Access list"}
@@ -131,9 +132,30 @@ table(log.rename(columns={"loaded_at": "Loaded at", "kind": "Kind", "file_name":
       "load log", empty="Nothing has been loaded yet.",
       column_config={"Loaded at": st.column_config.DatetimeColumn("Loaded at", format="D MMM YYYY, HH:mm")})
 
+st.subheader("Access rows to tidy")
+st.caption("Access list rows for leavers, people not in post today, or emails refused as look-alikes grant nothing; "
+           "rows for people outside the staff list still grant, so check they still need it. Load a corrected "
+           "access list to tidy them.")
+table(ask(queries.access_to_tidy, viewer).rename(columns={
+    "email": "Email", "access_role": "Role", "is_granted": "Grants access today", "reason": "Why"}),
+      "access rows to tidy", empty="Every access list row belongs to someone in post today.")
+
 st.subheader("View log")
-st.caption("Who opened which person's record, and when (kept for accountability under data protection law).")
-table(view_log(viewer).rename(columns={"viewed_at": "Viewed at", "viewer_email": "Viewer", "viewer_role": "Viewer's role",
-                                       "staff_id": "Person (staff id)", "page": "Page"}),
-      "view log", empty="Nobody has opened a person's record yet.",
+st.caption("Every view of personal data and every download: who (and, during “View as”, the administrator behind "
+           "it), which page, whom or what, how many people, the filters, and when. Kept for accountability under "
+           "data protection law; `python -m loaders audit verify` checks that nobody has altered it.")
+first, second, third, fourth = st.columns([3, 2, 2, 3])
+log_viewer = first.text_input("Viewer's email contains", key="view-log-viewer", max_chars=200)
+log_person = second.text_input("Person (staff id)", key="view-log-person", max_chars=50)
+log_page = third.selectbox("Page", ["", "person", "team", "blockers", "succession", "overview", "data", "framework"],
+                           format_func=lambda name: name.capitalize() or "Any page", key="view-log-page")
+log_dates = fourth.date_input("Between", value=(), key="view-log-dates", format="DD/MM/YYYY")
+log_from, log_to = (tuple(log_dates) + (None, None))[:2] if log_dates else (None, None)
+table(view_log(viewer, viewer=log_viewer.strip(), staff_id=log_person.strip(), page=log_page,
+               since=log_from, until=log_to or log_from)
+      .rename(columns={"viewed_at": "Viewed at", "viewer_email": "Viewer", "viewer_role": "Viewer's role",
+                       "real_email": "Signed in as", "real_role": "Signed-in role", "page": "Page",
+                       "action": "Action", "staff_id": "Person (staff id)", "subject": "What",
+                       "people": "People", "filters": "Filters"}),
+      "view log", empty="Nothing in the view log matches.",
       column_config={"Viewed at": st.column_config.DatetimeColumn("Viewed at", format="D MMM YYYY, HH:mm")})

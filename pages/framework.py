@@ -7,14 +7,10 @@ from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import framework_label
 from dashboard.router import start_page
+from dashboard.text import plain
 from warehouse import queries
 
 viewer, filters = start_page(fields=("framework",))
-
-
-def _plain(text: str) -> str:
-    # Criteria are text, not Markdown: $ would start a formula, * and _ emphasis, [ a link.
-    return "".join("\\" + character if character in "\\`*_{}[]<>()#+-.!|$~" else character for character in text)
 
 
 st.title("Career framework")
@@ -33,11 +29,11 @@ search = right.text_input("Search the criteria", key="framework-search", placeho
 
 duties = roles.loc[roles["role_code"] == role, "duties"].iloc[0]
 if isinstance(duties, str) and duties:
-    st.caption(duties)
+    st.caption(plain(duties))
 
 criteria = ask(queries.framework_criteria, role, search.strip())
 if criteria.empty:
-    st.info(f"No criteria of this role contain “{search.strip()}”." if search.strip()
+    st.info(f"No criteria of this role contain “{plain(search.strip())}”." if search.strip()
             else "This role has no criteria loaded.")
     st.stop()
 
@@ -45,14 +41,14 @@ levels = criteria.drop_duplicates("level").sort_values("level_order")
 columns = st.columns(len(levels))
 for column, level in zip(columns, levels.itertuples(), strict=True):
     with column:
-        st.subheader(f"Level {level.level}: {level.level_name}")
+        st.subheader(f"Level {plain(level.level)}: {plain(level.level_name)}")
         for category, group in criteria[criteria["level"] == level.level].groupby("category", sort=False):
             lines = []
             for item in group.itertuples():
                 months = f" *(at least {int(item.min_months)} months)*" if pd.notna(item.min_months) else ""
                 either = " *(one of a choice)*" if isinstance(item.any_of, str) and item.any_of else ""
-                lines.append(f"- {_plain(item.criterion)}{months}{either}")
-            st.markdown(f"**{category}**\n\n" + "\n".join(lines))
+                lines.append(f"- {plain(item.criterion)}{months}{either}")
+            st.markdown(f"**{plain(category)}**\n\n" + "\n".join(lines))
 
 with st.expander("All criteria of this role as a table"):
     table(pd.DataFrame({"Level": criteria["level"], "Level name": criteria["level_name"],

@@ -8,6 +8,7 @@ from dashboard.audit import record_person_view
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.router import start_page
+from dashboard.text import plain
 from warehouse import queries
 
 viewer, filters = start_page()
@@ -69,11 +70,11 @@ if person is None:
 record_person_view(viewer, wanted, "person")
 print_view = st.toggle("Print view", help="Plain tables and still charts that print well (use your browser's Print).")
 
-st.header(person["name"])
+st.header(plain(person["name"]))
 target = person["target_level"] if isinstance(person["target_level"], str) else None
-st.caption(f"{person['role_title']} · level {person['level']}"
-           + (f" working towards level {target}" if target else " (top of role)")
-           + f" · {person['team']} · as of {filters.as_of:%d %b %Y}")
+st.caption(f"{plain(person['role_title'])} · level {plain(person['level'])}"
+           + (f" working towards level {plain(target)}" if target else " (top of role)")
+           + f" · {plain(person['team'])} · as of {filters.as_of:%d %b %Y}")
 columns = st.columns(4)
 columns[0].metric("Readiness", charts.status_label(person["status"]))
 columns[1].metric("Requirements met", f"{person['requirements_met']} of {person['requirements_total']}")
@@ -82,11 +83,11 @@ columns[2].metric("Ready date", f"{ready_date:%d %b %Y}" if pd.notna(ready_date)
 columns[3].metric("Mandatory training", "Up to date" if person["training_ok"] else "Out of date")
 
 requirements = ask(queries.person_requirements, viewer, filters.as_of, wanted)
-st.subheader(f"Requirements for level {target}" if target else "Requirements")
+st.subheader(f"Requirements for level {plain(target)}" if target else "Requirements")
 if requirements.empty:
-    st.info(f"{person['name']} is at the top of their role: there is no next level to work towards.")
+    st.info(f"{plain(person['name'])} is at the top of their role: there is no next level to work towards.")
 for category, group in requirements.groupby("category", sort=False):
-    st.markdown(f"**{category}**")
+    st.markdown(f"**{plain(category)}**")
     table(pd.DataFrame({
         "Requirement": group["requirement_id"],
         "Wording": group["criterion"],

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.audit import logged_download, record_view
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe
@@ -58,6 +59,7 @@ if st.session_state.get("succession-role") not in role_titles:
 role = st.selectbox("Role", list(role_titles), format_func=role_titles.get, key="succession-role")
 # Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
 candidates = board["candidates"]
+record_view(viewer, "succession", subject=role, people=int(candidates["rows_in_total"].iloc[0]) if len(candidates) else 0)
 table(candidates_shown(candidates), f"candidates {role_titles[role]}",
       empty="Nobody in these teams and ranges is a candidate for this role.",
       total_rows=int(candidates["rows_in_total"].iloc[0]) if not candidates.empty else 0,
@@ -67,7 +69,9 @@ table(candidates_shown(candidates), f"candidates {role_titles[role]}",
           help="Share of the role's first-level evidence requirements the candidate already has current evidence for")})
 
 st.subheader("Meeting pack")
-st.download_button("Download the meeting pack (Excel)", functools.partial(meeting_pack, viewer, filters),
+st.download_button("Download the meeting pack (Excel)",
+                   logged_download(functools.partial(meeting_pack, viewer, filters), f"succession-pack-{filters.as_of}.xlsx",
+                                   lambda _pack: len(ask(queries.succession_candidates, viewer, filters))),
                    file_name=f"succession-pack-{filters.as_of}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary",
                    on_click="ignore", icon=":material/download:", key="meeting-pack")

@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, downloads
+from dashboard.audit import record_view
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe, url_params
 from dashboard.router import PAGES_DIR, start_page
+from dashboard.text import plain
 from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
@@ -45,12 +47,13 @@ if not filters.teams:
 
 members = ask(queries.team_members, viewer, filters)
 teams = sorted(members["team"].unique()) if not members.empty else list(filters.teams)
-st.title(f"Team: {teams[0]}" if len(teams) == 1 else "Teams")
+st.title(f"Team: {plain(teams[0])}" if len(teams) == 1 else "Teams")
 st.caption(describe(filters))
 if members.empty:
     st.info("Nobody in post matches these filters. Choose another team in the sidebar.")
     st.stop()
 
+record_view(viewer, "team", subject=", ".join(teams), people=len(members))  # members, heatmap and next actions
 counts = members["status"].value_counts()
 columns = st.columns(4)
 columns[0].metric("Members", len(members))

@@ -92,7 +92,7 @@ def test_every_page_runs_cleanly_on_the_demo(app_db, page):
     at = open_app(page)
     assert_clean(at)
     assert at.title, f"{page} shows no title"
-    assert any("Local mode: signed in as administrator" in caption.value for caption in at.sidebar.caption)
+    assert any("Demo mode: signed in as administrator" in caption.value for caption in at.sidebar.caption)
     assert any(caption.value.startswith("Demo data: generated people, not real staff") for caption in at.sidebar.caption)
 
 

@@ -632,3 +632,15 @@ def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
         order by direct_reports desc, staff.team, staff.name
     """
     return query(con, sql, _parameters(viewer))
+
+
+def access_to_tidy(con, viewer: Viewer) -> pd.DataFrame:
+    """Access list rows to review (admins only): those granting nothing today, and those for people outside the staff list."""
+    if not viewer.can_load:
+        return pd.DataFrame()
+    sql = """
+        select email, access_role, is_granted, reason from access_status
+        where reason <> 'in post'
+        order by is_granted, email
+    """
+    return query(con, sql, {})
