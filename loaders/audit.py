@@ -156,22 +156,22 @@ def record_view(viewer_email: str | None, viewer_role: str | None, staff_id: str
     record(page, viewer_email=viewer_email, viewer_role=viewer_role, staff_id=staff_id, people=1, db=db)
 
 
-def view_log(db: Path | str | None = None, limit: int = 500, *, viewer: str = "", staff_id: str = "",
+def view_log(db: Path | str | None = None, limit: int = 500, *, who: str = "", staff_id: str = "",
              page: str = "", since: dt.date | None = None, until: dt.date | None = None) -> pd.DataFrame:
-    """The most recent views, newest first; `viewer` matches part of the viewer's or real identity's email."""
+    """The most recent views, newest first; `who` matches part of the viewer's or the real identity's email."""
     with _audit_connection(db, read_only=True) as con:
         if con is None:
             return pd.DataFrame(columns=SHOWN)
         return con.execute(f"""
             select {', '.join(SHOWN)} from view_log
-            where ($viewer = '' or contains(lower(coalesce(viewer_email, '')), lower($viewer))
-                   or contains(lower(coalesce(real_email, '')), lower($viewer)))
+            where ($who = '' or contains(lower(coalesce(viewer_email, '')), lower($who))
+                   or contains(lower(coalesce(real_email, '')), lower($who)))
               and ($staff_id = '' or staff_id = $staff_id)
               and ($page = '' or page = $page)
-              and ($since is null or viewed_at >= $since)
-              and ($until is null or viewed_at < $until + interval 1 day)
+              and ($since::date is null or viewed_at >= $since::date)
+              and ($until::date is null or viewed_at < $until::date + interval 1 day)
             order by seq desc limit $limit
-        """, {"viewer": viewer or "", "staff_id": staff_id or "", "page": page or "", "since": since,
+        """, {"who": who or "", "staff_id": staff_id or "", "page": page or "", "since": since,
               "until": until, "limit": limit}).df()
 
 
@@ -205,7 +205,7 @@ def verify(db: Path | str | None = None) -> Verdict:
                 row = dict(zip(names, values, strict=True))
                 problem = _check(row, expected, previous)
                 if problem:
-                    return Verdict(count, previous, row["seq"], problem)
+                    return Verdict(count, previous, expected, problem)
                 previous, expected, count = row["row_hash"], expected + 1, count + 1
         return Verdict(count, previous)
 
@@ -255,7 +255,12 @@ def restore(folder: Path, db: Path | str | None = None) -> str:
         return "the backup holds no view log; the live view log is unchanged"
     path = audit_path(db)
     with _audit_connection(db, read_only=True) as con:
-        backup_head = duckdb.sql(f"select seq, row_hash from '{_quoted(source)}' order by seq desc limit 1").fetchone()
+        reader = duckdb.connect()
+        try:
+            backup_head = reader.execute(
+                f"select seq, row_hash from '{_quoted(source)}' order by seq desc limit 1").fetchone()
+        finally:
+            reader.close()
         if con is not None and backup_head is not None and con.execute(
                 "select count(*) from view_log where seq = ? and row_hash = ?", list(backup_head)).fetchone()[0]:
             return "the live view log already continues the backup's; it is unchanged"

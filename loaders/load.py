@@ -33,7 +33,7 @@ KINDS = {
     "access": access,
 }
 STAGED = "staged_rows"
-# Loading any of these makes the database real data: the demo flag (demo_marker) is deleted in the same
+# Loading any of these (that changes a row) makes the database real data: the demo flag (demo_marker) is deleted in the same
 # transaction, for good, so "View as" and sign-in-free demo mode end with the first real file.
 PERSONAL_DATA_KINDS = ("staff", "evidence", "training", "acting")
 DEMO_CLEARED = "the demo flag is cleared: this database now holds real data (sign-in needed, no 'View as')"
@@ -139,7 +139,8 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
             con.execute("rollback")
             con.execute("begin")
             results = rejected
-        elif kind in PERSONAL_DATA_KINDS and results:
+        elif kind in PERSONAL_DATA_KINDS and any(result.outcome == "loaded" for result in results):
+            # A load that changed nothing leaves the generated data as it was; any change makes it real data.
             _clear_demo_flag(con, results[-1])
         for result in results:
             _log(con, result)

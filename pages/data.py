@@ -151,7 +151,7 @@ log_page = third.selectbox("Page", ["", "person", "team", "blockers", "successio
                            format_func=lambda name: name.capitalize() or "Any page", key="view-log-page")
 log_dates = fourth.date_input("Between", value=(), key="view-log-dates", format="DD/MM/YYYY")
 log_from, log_to = (tuple(log_dates) + (None, None))[:2] if log_dates else (None, None)
-table(view_log(viewer, viewer=log_viewer.strip(), staff_id=log_person.strip(), page=log_page,
+table(view_log(viewer, who=log_viewer.strip(), staff_id=log_person.strip(), page=log_page,
                since=log_from, until=log_to or log_from)
       .rename(columns={"viewed_at": "Viewed at", "viewer_email": "Viewer", "viewer_role": "Viewer's role",
                        "real_email": "Signed in as", "real_role": "Signed-in role", "page": "Page",

@@ -151,3 +151,15 @@ def tiny():
     warehouse = TinyWarehouse()
     yield warehouse
     warehouse.con.close()
+
+
+@pytest.fixture
+def local_admin(monkeypatch):
+    """Local administration as `PROGRESSION_LOCAL_ADMIN=1 ./dev start` runs it: the opt-in and a 127.0.0.1 server."""
+    from streamlit import config
+
+    monkeypatch.setenv("PROGRESSION_LOCAL_ADMIN", "1")
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)

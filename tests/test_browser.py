@@ -214,7 +214,7 @@ def test_a_deep_link_is_the_first_request_to_a_fresh_server(page, demo, server_d
         assert sidebar.get_by_text("Readiness", exact=True).count() >= 1
         assert sidebar.get_by_text("Planning", exact=True).count() == 1
         assert sidebar.locator("[data-testid='stSidebarNavLink']").filter(has_text="app").count() == 0
-        assert sidebar.get_by_text("Local mode: signed in as administrator (sign-in not configured)").count() == 1
+        assert sidebar.get_by_text("Demo mode: signed in as administrator (sign-in not configured").count() == 1
         assert sidebar.locator("[data-tag]").filter(has_text=team).count() == 1
         assert sidebar.locator("[data-tag]").filter(has_text=f"Range {demo['range']}").count() == 1
         screenshot(page, "deep-link-team")

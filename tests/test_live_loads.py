@@ -33,7 +33,9 @@ def staff_in_post(database: Path) -> int:
         con.close()
 
 
-def test_cli_loads_while_the_dashboard_serves(page, demo_db, tmp_path):
+def test_cli_loads_while_the_dashboard_serves(page, demo_db, tmp_path, monkeypatch):
+    # The first staff load makes it real data (the demo flag goes): served by local administration, on 127.0.0.1.
+    monkeypatch.setenv("PROGRESSION_LOCAL_ADMIN", "1")
     live = tmp_path / "live.duckdb"
     shutil.copyfile(demo_db, live)
     everyone = demo_db.parent / "files" / "demo-staff.csv"
@@ -66,7 +68,7 @@ def test_cli_loads_while_the_dashboard_serves(page, demo_db, tmp_path):
             done.set()
 
     seen: list[int] = []
-    with streamlit_server(live, tmp_path / "streamlit.log") as url:
+    with streamlit_server(live, tmp_path / "streamlit.log", "--server.address", "127.0.0.1") as url:
         page.goto(url)
         page.get_by_role("heading", name="Readiness overview").wait_for(timeout=120_000)
         loader = threading.Thread(target=load_in_a_loop)

@@ -444,18 +444,20 @@ def test_view_as_a_manager_shows_their_tree_only(app_db, sql):
     assert metrics(at)["Staff in post"] == str(tree)
 
 
-def test_view_as_is_never_offered_once_real_data_is_loaded(demo_db, tmp_path, monkeypatch):
+def test_view_as_is_never_offered_once_real_data_is_loaded(demo_db, tmp_path, monkeypatch, local_admin):
     from loaders.load import load_files
 
     real = tmp_path / "real.duckdb"
     shutil.copyfile(demo_db, real)
-    source = next(path for path in (demo_db.parent / "files").glob("*training*.csv"))
-    training = tmp_path / "training.csv"
-    shutil.copyfile(source, training)
-    load_files("training", [training], real)
+    # A real export that happens to be named like the demo's files: only the flag inside the database counts.
+    lines = (demo_db.parent / "files" / "demo-staff.csv").read_text().splitlines()
+    training = tmp_path / "demo-hr-export.csv"
+    training.write_text("\n".join([lines[0], lines[1].replace(lines[1].split(",")[1], "Renamed Person"), *lines[2:]]) + "\n")
+    load_files("staff", [training], real)
     monkeypatch.setenv("PROGRESSION_DB", str(real))
-    at = open_app()
+    at = open_app()  # local administration (the local_admin fixture): real data without sign-in
     assert_clean(at)
+    assert at.metric
     assert not [box for box in at.sidebar.selectbox if box.key == "view_as"]
     assert not any(caption.value.startswith("Demo data") for caption in at.sidebar.caption)
 
