@@ -19,11 +19,18 @@ SPECIAL = re.compile(r"([\\`*_~\[\]<>!#$|:@&{}])")
 LEADING_LIST = re.compile(r"^(\s*)(\d*)([+\-.)])(?=\s|$)")
 
 
+# GFM turns bare web and email addresses into links after parsing, whatever was escaped: an invisible word
+# joiner after "://", "www" and "@" keeps them text (the autolink patterns need a letter there).
+AUTOLINK = re.compile(r"://|@|\bwww(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def plain(value) -> str:
-    """`value` as Markdown that shows exactly its text (one line; specials backslash-escaped)."""
+    """`value` as Markdown that shows exactly its text (one line; specials backslash-escaped, no autolinks)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = re.sub(r"\s+", " ", str(value))
+    text = AUTOLINK.sub(lambda match: match.group(0) + WORD_JOINER, text)
     text = SPECIAL.sub(r"\\\1", text)
     # A leading "- ", "+ " or "1. " would make a list.
     return LEADING_LIST.sub(lambda match: match.group(1) + match.group(2) + "\\" + match.group(3), text)
