@@ -11,7 +11,9 @@ from dashboard.audit import view_log
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.router import start_page
+from dashboard.sign_in import local_admin_requested
 from dashboard.text import plain
+from dashboard.viewer import sign_in_configured
 from loaders.database import database_path
 from loaders.errors import LoadError, LoadRejected
 from loaders.load import KINDS, check_files, load_files
@@ -36,6 +38,11 @@ if not viewer.can_load:
                "data owner.")
     st.stop()
 
+if ask(queries.is_demo_database) and not sign_in_configured() and not local_admin_requested():
+    st.info("This is the generated demo, shown without sign-in. Loading staff, evidence, training or acting data "
+            "makes it real data: from then on every page shows nothing until sign-in is configured, or the "
+            "dashboard is restarted with `PROGRESSION_LOCAL_ADMIN=1 ./dev start` (see docs/security.md).",
+            icon=":material/lock:")
 st.caption(f"Database: {plain(database_path().name)}. Each load is checked in full first; a file with any problem "
            "changes nothing. The same loads run from the command line: `python -m loaders load KIND FILE`.")
 
