@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from loaders.database import connect_read_only, database_path, database_stamp, writer_lock
+from loaders.database import connect_read_only, database_path, database_stamp, upgrade, writer_lock
 from warehouse import queries
 
 _build_lock = threading.Lock()
@@ -40,6 +40,7 @@ def ensure_database(path: Path) -> None:
     (Not built *under* the writer lock: the loaders take that lock themselves, and flock would deadlock.)
     """
     if database_stamp(path) is not None:
+        _ensure_current(path)
         return
     from loaders.demo import build_demo
 
@@ -57,6 +58,19 @@ def ensure_database(path: Path) -> None:
                     staging = path.with_name(f"{path.name}.{os.getpid()}-demo.tmp")
                     shutil.copyfile(scratch, staging)
                     os.replace(staging, path)
+
+
+_current: set[Path] = set()
+
+
+def _ensure_current(path: Path) -> None:
+    """Once per process and database: apply migrations and rebuild views left by an older version (a swap)."""
+    if path in _current:
+        return
+    with _build_lock:
+        if path not in _current:
+            upgrade(path)
+            _current.add(path)
 
 
 def connection() -> tuple[duckdb.DuckDBPyConnection, tuple[int, int]]:

@@ -113,6 +113,34 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def is_current(path: Path) -> bool:
+    """True when the database has every migration and the views and macros of this version of the code."""
+    from warehouse.build import latest_version, schema_version, views_fingerprint
+
+    con = connect_read_only(path)
+    try:
+        has_fingerprint = con.execute("select count(*) from duckdb_tables() where schema_name = 'main' "
+                                      "and table_name = 'views_fingerprint'").fetchone()[0]
+        stored = con.execute("select max(sha256) from views_fingerprint").fetchone()[0] if has_fingerprint else None
+        version = schema_version(con)
+    finally:
+        con.close()
+    return version >= latest_version() and stored == views_fingerprint()
+
+
+def upgrade(path: Path) -> bool:
+    """Bring a database built by an older version up to this one, like a load (a copy swapped in); False if current.
+
+    Readers otherwise keep the SQL of the version that last wrote the file: an access rule fixed in the code
+    (who may see what) would not apply until the next load.
+    """
+    if is_current(path):
+        return False
+    with writing(path):
+        pass  # writing() applies the migrations and rebuilds the views on its copy before swapping it in
+    return True
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the live file; many readers may share it with each other."""
     return duckdb.connect(str(path), read_only=True)

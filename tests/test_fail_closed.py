@@ -617,3 +617,19 @@ def test_the_administrator_filters_the_view_log(logged_demo):
     at.text_input(key="view-log-person").set_value("S0003").run()
     shown = next(frame.value for frame in at.dataframe if "Signed in as" in frame.value.columns)
     assert list(shown["Person (staff id)"]) == ["S0003"]
+
+
+def test_a_database_left_with_an_older_versions_sql_is_brought_up_to_date_before_use(real, tmp_path, monkeypatch):
+    # An upgrade of the code over a live database: its stored macros are the old ones (here, one that would make
+    # anybody an administrator) until something rebuilds them. The dashboard does so on first use, like a load.
+    db = tmp_path / "old.duckdb"
+    shutil.copyfile(real["db"], db)
+    con = duckdb.connect(str(db))
+    con.execute("create or replace macro viewer_access(viewer_email) as table "
+                "select lower(trim(viewer_email)) as email, 'admin' as access_role, null::varchar as staff_id")
+    con.execute("update views_fingerprint set sha256 = 'an older version'")
+    con.close()
+    monkeypatch.setenv("PROGRESSION_DB", str(db))
+    at = signed_in(real["leaver"])
+    assert "not set up to use this dashboard" in at.warning[0].value
+    assert shows_nothing(at)
