@@ -133,8 +133,9 @@ def filter_options(con, viewer: Viewer, framework: str | None = None) -> dict[st
 
 
 def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
-    """The Overview in one pass over readiness (grouping sets): its headline figures (`headline`, a dict)
-    and the people per status by team (`team`) and by range (`range`)."""
+    """The Overview in one pass over readiness (grouping sets): its headline figures (`headline`, a dict: the people
+    in post, split into the four statuses, and two other measures) and the people per status by team (`team`) and
+    by range (`range`)."""
     sql = f"""
         with {SCOPED_READINESS},
         awaiting as (
@@ -150,10 +151,7 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
             status,
             count(scoped_readiness.staff_id) as people,
             count(*) filter (where status = 'ready') as ready_now,
-            count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 3 month)::date)
-                as ready_within_3_months,
-            count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 6 month)::date)
-                as ready_within_6_months,
+            count(*) filter (where status = 'ready_on') as ready_on,
             count(*) filter (where status = 'not_ready') as not_ready,
             count(*) filter (where status = 'top_of_role') as top_of_role,
             any_value(awaiting.evidence_awaiting_signoff) as evidence_awaiting_signoff,
@@ -168,7 +166,7 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
     total = frame[frame["grouping_id"] == 7].iloc[0]
     by_team = frame[(frame["grouping_id"] == 2) & frame["status"].notna()]
     by_range = frame[(frame["grouping_id"] == 4) & frame["status"].notna()]
-    counts = ("ready_now", "ready_within_3_months", "ready_within_6_months", "not_ready", "top_of_role",
+    counts = ("ready_now", "ready_on", "not_ready", "top_of_role",
               "evidence_awaiting_signoff", "expired_mandatory_training")
     return {
         "headline": {"staff_in_post": int(total["people"]),
@@ -719,3 +717,51 @@ def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
         order by direct_reports desc, staff.team, staff.name
     """
     return query(con, sql, _parameters(viewer))
+
+
+# A forward-looking figure is, by definition, the as-of replay of its date: "ready by X" is the "ready now" count of
+# readiness_on(X) over the same scope and filters. So it can be lower than today's (evidence passes two years).
+SCOPED_LATER = _scoped("scoped_later", "readiness_on($ready_by)")
+
+
+def ready_by(con, viewer: Viewer, filters: Filters, months: int) -> dict:
+    """Who is ready `months` after the as-of date (the replay of that date): `ready_by` (the date), `ready` (the
+    ready-now count on it), `ready_today` and `lapsing` (ready on the as-of date, not on `ready_by`)."""
+    sql = f"""
+        with {SCOPED_READINESS}, {SCOPED_LATER}
+        select $ready_by as ready_by,
+               (select count(*) from scoped_later where status = 'ready') as ready,
+               count(*) filter (where today.status = 'ready') as ready_today,
+               count(*) filter (where today.status = 'ready' and later.status is distinct from 'ready') as lapsing
+        from scoped_readiness as today
+        left join scoped_later as later using (staff_id)
+    """
+    date = query(con, "select ($as_of + to_months($months))::date as ready_by",
+                 {"as_of": filters.as_of, "months": months})["ready_by"].iloc[0].date()
+    row = query(con, sql, _parameters(viewer, filters, ready_by=date)).iloc[0]
+    return {"ready_by": date, "ready": int(row["ready"]), "ready_today": int(row["ready_today"]),
+            "lapsing": int(row["lapsing"])}
+
+
+def lapse_reasons(con, viewer: Viewer, filters: Filters, ready_by: dt.date) -> pd.DataFrame:
+    """Why people ready on the as-of date are not on `ready_by`: people per reason (gaps_on's reasons, and `left`
+    for those no longer in post), most first. A person with two reasons counts under each."""
+    sql = f"""
+        with {SCOPED_READINESS}, {SCOPED_LATER},
+        lapsed as (
+            select today.staff_id, later.staff_id is null as has_left
+            from scoped_readiness as today
+            left join scoped_later as later using (staff_id)
+            where today.status = 'ready' and later.status is distinct from 'ready'
+        ),
+        reasons as (
+            select gaps.reason, gaps.staff_id from gaps_on($ready_by) as gaps join lapsed using (staff_id)
+            union all
+            select 'left', staff_id from lapsed where has_left
+        )
+        select reason, count(distinct staff_id) as people
+        from reasons
+        group by reason
+        order by people desc, reason
+    """
+    return query(con, sql, _parameters(viewer, filters, ready_by=ready_by))
