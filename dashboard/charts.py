@@ -43,10 +43,20 @@ REASON_COLOURS = {
 MET_LABEL, MET_COLOUR = "Met", "#009E73"
 BENCH_LABELS = {
     "ready_now": "Ready now",
-    "ready_1_2_years": "Ready in 1 to 2 years",
+    "ready_within_12_months": "Ready within 12 months",
+    "ready_1_to_2_years": "Ready in 1 to 2 years",
     "longer_term": "Longer term",
 }
-BENCH_COLOURS = {"ready_now": "#009E73", "ready_1_2_years": "#56B4E9", "longer_term": "#E69F00"}
+BENCH_COLOURS = {"ready_now": "#009E73", "ready_within_12_months": "#56B4E9", "ready_1_to_2_years": "#0072B2",
+                 "longer_term": "#E69F00"}
+# The succession summary's count of each bench band (its "ready within 12 months" column is the forecast, which
+# also counts people ready now; the band holds only those not ready now).
+BENCH_COUNTS = {"ready_now": "ready_now", "ready_within_12_months": "newly_ready_within_12_months",
+                "ready_1_to_2_years": "ready_1_to_2_years", "longer_term": "longer_term"}
+RISK_LABELS = {True: "At risk", False: "Covered"}
+# The succession trend's two measures.
+FORECAST_LABELS = {"ready_now": "Ready now", "ready_within_12_months": "Ready within 12 months"}
+FORECAST_COLOURS = {"ready_now": "#009E73", "ready_within_12_months": "#56B4E9"}
 EVENT_COLOURS = {
     "Level start": "#0072B2",
     "Acting up": "#CC79A7",
@@ -235,13 +245,14 @@ def person_timeline_chart(frame: pd.DataFrame, interactive: bool = True) -> alt.
 
 
 def succession_chart(frame: pd.DataFrame) -> alt.Chart:
-    """The bench per role: candidates ready now, in one to two years and longer term."""
-    long = frame.melt(id_vars=["role_title", "framework", "range", "incumbents", "is_at_risk"],
-                      value_vars=list(BENCH_LABELS), var_name="bench", value_name="people")
+    """The bench per role with feeders: candidates ready now, within 12 months, in one to two years and longer term."""
+    with_feeders = frame[frame["has_feeders"]].rename(columns={column: band for band, column in BENCH_COUNTS.items()})
+    long = with_feeders.melt(id_vars=["role_title", "framework", "range", "in_post", "at_risk"],
+                             value_vars=list(BENCH_LABELS), var_name="bench", value_name="people")
     return (
         alt.Chart(long.assign(Bench=long["bench"].map(BENCH_LABELS),
                               Role=long["role_title"] + " (range " + long["range"].astype(str) + ")",
-                              Risk=long["is_at_risk"].map({True: "At risk: nobody ready now", False: "Covered"})))
+                              Risk=long["at_risk"].map(RISK_LABELS)))
         .mark_bar()
         .encode(
             y=alt.Y("Role:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
@@ -250,7 +261,28 @@ def succession_chart(frame: pd.DataFrame) -> alt.Chart:
                             sort=list(BENCH_LABELS.values())),
             tooltip=[alt.Tooltip("Role:N", title="Role"), alt.Tooltip("Bench:N", title="Bench"),
                      alt.Tooltip("sum(people):Q", title="Candidates"),
-                     alt.Tooltip("incumbents:Q", title="In post now"), alt.Tooltip("Risk:N", title="Risk")],
+                     alt.Tooltip("in_post:Q", title="In post now"), alt.Tooltip("Risk:N", title="Risk")],
         )
-        .properties(title="Succession bench by role", height=alt.Step(26))
+        .properties(title="Succession bench by role (roles filled from within)", height=alt.Step(26))
+    )
+
+
+def succession_trend_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Per role, candidates ready now and ready within 12 months at each month-end, as lines in small multiples."""
+    long = frame.melt(id_vars=["month_end", "role_title", "range"], value_vars=list(FORECAST_LABELS),
+                      var_name="measure", value_name="people")
+    return (
+        alt.Chart(long.assign(Measure=long["measure"].map(FORECAST_LABELS),
+                              Role=long["role_title"] + " (range " + long["range"].astype(str) + ")"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month_end:T", title="Month end", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
+            y=alt.Y("people:Q", title="Candidates", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Measure:N", scale=_scale(FORECAST_LABELS, FORECAST_COLOURS), legend=_legend("Candidates"),
+                            sort=list(FORECAST_LABELS.values())),
+            facet=alt.Facet("Role:N", title=None, columns=3, sort=None, header=alt.Header(labelLimit=360)),
+            tooltip=[alt.Tooltip("Role:N", title="Role"), alt.Tooltip("month_end:T", title="Month end", format="%d %b %Y"),
+                     alt.Tooltip("Measure:N", title="Candidates"), alt.Tooltip("people:Q", title="People")],
+        )
+        .properties(title="Bench strength at each month-end, last 24 months", width=260, height=140)
     )

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from dashboard.audit import logged_download
 from dashboard.text import plain_frame
@@ -121,20 +123,68 @@ def table(frame: pd.DataFrame, title: str, *, empty: str = "Nobody matches these
                        on_click="ignore", icon=":material/download:")
 
 
-def workbook_bytes(about: Mapping[str, object], sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook: an 'About' sheet (as-of date, filters, viewer, time), then one sheet per view."""
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", start_color="DDE7F0")
+HIGHLIGHT_FILL = PatternFill("solid", start_color="FBE3C6")
+DATE_FORMAT = "d mmm yyyy"
+
+
+def _about_value(value):
+    # Dates and numbers keep their type; anything else is text.
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _lay_out(worksheet, formats: Mapping[str, str], highlighted: list[bool] | None) -> None:
+    """Bold frozen header, a filter on every column, dates as dates, widths, highlighted rows, printable."""
+    header = [cell.value for cell in worksheet[1]]
+    for cell in worksheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for index, name in enumerate(header, start=1):
+        letter = get_column_letter(index)
+        number_format = formats.get(name)
+        cells = [row[0] for row in worksheet.iter_rows(min_row=2, min_col=index, max_col=index)]
+        for cell in cells:
+            if number_format:
+                cell.number_format = number_format
+            elif isinstance(cell.value, (dt.date, dt.datetime)):
+                cell.number_format = DATE_FORMAT
+        width = max([len(str(name))] + [len(str(cell.value)) for cell in cells if cell.value is not None])
+        worksheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
+    for row_number, is_highlighted in enumerate(highlighted or [], start=2):
+        if is_highlighted:
+            for cell in worksheet[row_number]:
+                cell.fill = HIGHLIGHT_FILL
+    worksheet.freeze_panes = "A2"
+    if header:
+        worksheet.auto_filter.ref = worksheet.dimensions
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.fitToWidth, worksheet.page_setup.fitToHeight = 1, 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = "1:1"
+
+
+def workbook_bytes(about: Mapping[str, object], sheets: Mapping[str, pd.DataFrame], *,
+                   formats: Mapping[str, Mapping[str, str]] | None = None,
+                   highlight: Mapping[str, list[bool]] | None = None) -> bytes:
+    """An .xlsx workbook: an 'About' sheet (as-of date, filters, viewer, time), then one sheet per view.
+
+    Every sheet has a bold, frozen header row with a filter on every column and prints landscape, one page wide,
+    repeating its header. Numbers stay numbers and dates dates; `formats` gives a sheet's columns a number format
+    (e.g. "0%"); `highlight` marks a sheet's rows (one flag per row) to fill in colour.
+    """
+    formats, highlight = formats or {}, highlight or {}
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        about_frame = pd.DataFrame({"Item": list(about), "Value": [str(value) for value in about.values()]})
+        about_frame = pd.DataFrame({"Item": list(about), "Value": [_about_value(value) for value in about.values()]},
+                                   dtype=object)
         safe_frame(about_frame).to_excel(writer, sheet_name="About", index=False)
+        _lay_out(writer.book["About"], {}, None)
         for name, frame in sheets.items():
             sheet = re.sub(r"[\[\]:*?/\\]", " ", name)[:31]
             safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
-        for worksheet in writer.book.worksheets:
-            for column in worksheet.columns:
-                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
-                worksheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 70)
-            worksheet.freeze_panes = "A2"
+            _lay_out(writer.book[sheet], formats.get(name, {}), highlight.get(name))
     return buffer.getvalue()
 
 

@@ -12,43 +12,119 @@ from dashboard.viewer import describe as describe_viewer
 from warehouse import queries
 from warehouse.queries import Filters, Viewer
 
-AT_RISK = "At risk"
+AT_RISK, COVERED, ENTRY_ROLE = "At risk", "Covered", "Entry role"
+SHORTLIST_SIZE = 5  # candidates per role in the pack's shortlist, in bench order
+DECISIONS = ("Decision", "Owner", "Action date")  # left empty for the meeting to fill in
+FORECAST_ASSUMPTION = (
+    "A future date answers: who will be ready by then if they keep their mandatory training current, with the "
+    "evidence recorded today ageing as it will. Mandatory courses current today are assumed renewed when they lapse; "
+    "a course already lapsed stays lapsed until a new record is loaded. Evidence two years old on that date no longer "
+    "counts, and nothing not yet recorded is invented.")
+BANDS = ("Ready now: every entry requirement of the role met today. Ready within 12 months: not ready today, ready "
+         "on the forecast date. Ready in 1 to 2 years: at least half of the entry requirements met today. Longer "
+         "term: at least a quarter met today. Below a quarter: not on the bench.")
+RISK_RULE = ("At risk: a role with people in post, filled from roles below it, with fewer than 1 candidate ready "
+             "now or fewer than 2 ready on the forecast date (12 months on). An entry role (no role feeds it) is "
+             "recruited from outside and never at risk; its recruitment need is how many of its holders are ready "
+             "to move up within 12 months.")
 
 
-def roles_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per role: in post, the bench, and whether it is at risk, in plain words."""
-    return pd.DataFrame({
+def _bench_count(counts: pd.Series, has_feeders: pd.Series) -> pd.Series:
+    # A bench count means nothing for an entry role: blank, not 0.
+    return counts.where(has_feeders).astype("Int64")
+
+
+def risk_words(summary: pd.DataFrame) -> pd.Series:
+    """'At risk', 'Covered' or 'Entry role' for each role of a succession summary."""
+    return pd.Series([ENTRY_ROLE if not has_feeders else AT_RISK if at_risk else COVERED
+                      for has_feeders, at_risk in zip(summary["has_feeders"], summary["at_risk"], strict=True)],
+                     index=summary.index, dtype=object)
+
+
+def incumbent_names(incumbents: pd.DataFrame) -> dict[str, str]:
+    """Each role's people in post, by name, joined with '; '."""
+    return {role: "; ".join(group["name"]) for role, group in incumbents.groupby("role_code", sort=False)}
+
+
+def roles_table(summary: pd.DataFrame, incumbents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per role: in post (named, with `incumbents`), the bench, the forecast, risk and recruitment need."""
+    forecast_date = summary["forecast_date"].iloc[0] if len(summary) else None
+    forecast = f"Ready on {forecast_date:%d %b %Y}" if forecast_date is not None else "Ready within 12 months"
+    table = pd.DataFrame({
         "Role": summary["role_title"],
         "Framework": summary["framework"].map(framework_label),
         "Range": summary["range"],
-        "In post": summary["incumbents"],
-        "Ready now": summary["ready_now"],
-        "Ready in 1 to 2 years": summary["ready_1_2_years"],
-        "Longer term": summary["longer_term"],
-        "Risk": summary["is_at_risk"].map({True: AT_RISK, False: "Covered"}),
+        "In post": summary["in_post"],
+        "Ready now": _bench_count(summary["ready_now"], summary["has_feeders"]),
+        forecast: _bench_count(summary["ready_within_12_months"], summary["has_feeders"]),
+        "Ready now, lapsing by then": _bench_count(summary["lapsing_within_12_months"], summary["has_feeders"]),
+        "Ready in 1 to 2 years": _bench_count(summary["ready_1_to_2_years"], summary["has_feeders"]),
+        "Longer term": _bench_count(summary["longer_term"], summary["has_feeders"]),
+        "Risk": risk_words(summary),
+        "Recruitment need": summary["recruitment_need"],
     })
+    if incumbents is not None:
+        table.insert(4, "People in post", summary["role_code"].map(incumbent_names(incumbents)).fillna(""))
+    return table
 
 
 def candidates_table(candidates: pd.DataFrame) -> pd.DataFrame:
-    """One row per role and candidate, with their coverage of the role's entry requirements."""
+    """One row per role and candidate, in bench order, with their coverage of the role's entry requirements."""
     return pd.DataFrame({
         "Role": candidates["role_title"],
         "Name": candidates["name"],
         "Team": candidates["team"],
         "Bench": candidates["bench"].map(charts.BENCH_LABELS),
-        "Entry requirements covered": candidates["coverage"],
+        "Entry requirements covered": candidates["coverage"].astype(float),
         "Covered": candidates["entry_requirements_met"].astype(str) + " of "
         + candidates["entry_requirements_total"].astype(str),
+        "Still ready on the forecast date": candidates["is_ready_on_forecast_date"].map({True: "Yes", False: "No"}),
         "Current role": candidates["current_role_title"],
         "Range": candidates["current_range"],
         "Level": candidates["current_level"],
-        "Readiness in current role": candidates["readiness_status"].map(charts.STATUS_LABELS),
     })
 
 
-def about(viewer: Viewer, filters: Filters) -> dict[str, str]:
+def backfill_table(backfill: pd.DataFrame) -> pd.DataFrame:
+    """Who backfills: each ready-now candidate, the role they would leave and that role's own bench."""
+    return pd.DataFrame({
+        "Name": backfill["name"],
+        "Would leave": backfill["current_role_title"],
+        "In post there": backfill["in_post"],
+        "Its bench ready now": _bench_count(backfill["ready_now"], backfill["has_feeders"]),
+        "Its bench ready within 12 months": _bench_count(backfill["ready_within_12_months"], backfill["has_feeders"]),
+        "Its risk": risk_words(backfill),
+        "Its recruitment need": backfill["recruitment_need"],
+    })
+
+
+def shortlist_table(candidates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """At most SHORTLIST_SIZE candidates per role in bench order, with who would backfill them and empty
+    columns for the meeting's decision, owner and action date."""
+    top = candidates.groupby("role_code", sort=False).head(SHORTLIST_SIZE)
+    leaving = summary.set_index("role_code")
+    backfill = [
+        "" if bench != "ready_now" or role not in leaving.index else
+        (f"{leaving.at[role, 'role_title']}: entry role, recruitment need {leaving.at[role, 'recruitment_need']}"
+         if not leaving.at[role, "has_feeders"] else
+         f"{leaving.at[role, 'role_title']}: {leaving.at[role, 'ready_now']} ready now, "
+         f"{leaving.at[role, 'ready_within_12_months']} within 12 months")
+        for bench, role in zip(top["bench"], top["current_role_code"], strict=True)]
+    table = candidates_table(top).drop(columns="Covered").reset_index(drop=True)
+    table.insert(1, "Rank", top.groupby("role_code", sort=False).cumcount().to_numpy() + 1)
+    table["Who backfills them"] = backfill
+    for column in DECISIONS:
+        table[column] = None
+    return table
+
+
+def about(viewer: Viewer, filters: Filters, forecast_date=None) -> dict[str, object]:
     return {
-        "As-of date": f"{filters.as_of:%d %b %Y}",
+        "As-of date": filters.as_of,
+        "Forecast date": forecast_date if forecast_date is not None else "",
+        "Forecast assumption": FORECAST_ASSUMPTION,
+        "Bench": BANDS,
+        "Risk": RISK_RULE,
         "Framework": framework_label(filters.framework),
         "Teams": ", ".join(filters.teams) or "All teams",
         "Ranges": ", ".join(str(value) for value in filters.ranges) or "All ranges",
@@ -59,21 +135,32 @@ def about(viewer: Viewer, filters: Filters) -> dict[str, str]:
 
 
 def meeting_pack(viewer: Viewer, filters: Filters) -> bytes:
-    """The Excel workbook for a succession meeting: About, then roles, candidates, readiness and blockers."""
+    """The Excel workbook for a succession meeting: About, roles (at risk highlighted), people in post, a shortlist
+    per role, every candidate, readiness by team and the top blockers."""
     summary = ask(queries.succession_summary, viewer, filters)
     candidates = ask(queries.succession_candidates, viewer, filters)
+    incumbents = ask(queries.succession_incumbents, viewer, filters)
     by_team = ask(queries.status_counts, viewer, filters, "team")
     blockers = ask(queries.blockers, viewer, filters, limit=20)
     readiness = (by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS))
                  .pivot_table(index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
                  .reset_index().rename(columns={"team": "Team"}))
-    coverage = candidates_table(candidates).drop(columns="Covered")
-    return workbook_bytes(about(viewer, filters), {
-        "Roles": roles_table(summary),
-        "Candidates": coverage.assign(**{"Entry requirements covered": coverage["Entry requirements covered"].map(
-            lambda share: "" if pd.isna(share) else f"{share:.0%}")}),
+    roles = roles_table(summary, incumbents)
+    for column in DECISIONS:
+        roles[column] = None
+    people = pd.DataFrame({"Role": incumbents["role_title"], "Name": incumbents["name"], "Team": incumbents["team"],
+                           "Level": incumbents["level"], "At this level since": incumbents["level_start_date"]})
+    percent = {"Entry requirements covered": "0%"}
+    forecast_date = pd.Timestamp(summary["forecast_date"].iloc[0]).date() if len(summary) else None
+    return workbook_bytes(about(viewer, filters, forecast_date), {
+        "Roles": roles,
+        "People in post": people,
+        "Shortlist": shortlist_table(candidates, summary),
+        "Candidates": candidates_table(candidates).drop(columns="Covered"),
         "Readiness by team": readiness,
         "Top blockers": pd.DataFrame({"Requirement": blockers["requirement_id"], "Wording": blockers["criterion"],
                                       "People held back": blockers["people_blocked"],
                                       "Last thing left for": blockers["only_blocker"]}),
-    })
+    }, formats={"Shortlist": {**percent, "Action date": "d mmm yyyy"}, "Candidates": percent,
+                "Roles": {"Action date": "d mmm yyyy"}},
+       highlight={"Roles": summary["at_risk"].tolist()})

@@ -1,5 +1,8 @@
 """Overview: readiness at a glance for senior management, with a click through to any team."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -12,11 +15,44 @@ from warehouse import queries
 
 # The tabs below the headline figures; a tab's name is its value in the URL (?view=...).
 VIEWS = ("By team and range", "Over 24 months", "What holds people back")
+# The forward-looking figures: months after the as-of date.
+FORWARD_MONTHS = (3, 12)
+STATUS_FIGURES = {"ready": "ready_now", "ready_on": "ready_on", "not_ready": "not_ready", "top_of_role": "top_of_role"}
+STATUS_HELP = {
+    "ready": "Every requirement of the next level met on the as-of date.",
+    "ready_on": "Waiting only for minimum time at level, with everything else met; the People page shows each date.",
+    "not_ready": "At least one requirement needs evidence, sign-off or training.",
+    "top_of_role": "Already at the highest level of their role: their next step is another role (see Succession).",
+}
+LAPSE_WORDS = {**{reason: label.lower() for reason, label in charts.REASON_LABELS.items()}, "left": "left"}
+FORECAST_ASSUMPTION = (
+    "mandatory courses current today are assumed renewed when they lapse, while a course already lapsed stays "
+    "lapsed until a new record is loaded; evidence two years old on the date no longer counts; nothing not yet "
+    "recorded is invented.")
+
+
+def people_link(filters, params: dict) -> str:
+    """A markdown link to the People page's named list, keeping the sidebar filters."""
+    return f"[See who :material/arrow_forward:](people?{urlencode({**url_params(filters), **params}, doseq=True)})"
+
+
+def tiles_css() -> str:
+    # Each tile's left edge in its status's chart colour (the keys are constants; no user text reaches this CSS).
+    colours = {**charts.STATUS_COLOURS, "staff_in_post": "#0072B2", "ready-by-3": charts.STATUS_COLOURS["ready"],
+               "ready-by-12": charts.STATUS_COLOURS["ready"], "awaiting_signoff": charts.REASON_COLOURS["awaiting_signoff"],
+               "training_expired": charts.REASON_COLOURS["training"]}
+    rules = "".join(f".st-key-tile-{key} {{ border-left: 8px solid {colour} !important; }}"
+                    for key, colour in colours.items())
+    return f"<style>{rules}</style>"
+
 
 viewer, filters = start_page()
 
 st.title("Readiness overview")
 st.caption(describe(filters))
+if filters.as_of > dt.date.today():
+    st.info(f"A future date: who will be ready by {filters.as_of:%d %b %Y}, assuming that {FORECAST_ASSUMPTION}",
+            icon=":material/event_upcoming:")
 
 overview = ask(queries.overview_figures, viewer, filters)
 figures = overview["headline"]
@@ -24,19 +60,42 @@ if figures["staff_in_post"] == 0:
     st.info("Nobody in post matches these filters. Widen the teams or ranges in the sidebar.")
     st.stop()
 
-first, second = st.columns(4), st.columns(4)
-first[0].metric("Staff in post", figures["staff_in_post"])
-first[1].metric("Ready now", figures["ready_now"], help="Every requirement of the next level met on the as-of date.")
-first[2].metric("Ready within 3 months", figures["ready_within_3_months"],
-                help="Not ready yet, but only waiting for minimum time at level, which completes within 3 months.")
-first[3].metric("Ready within 6 months", figures["ready_within_6_months"],
-                help="As above, within 6 months (includes those within 3 months).")
-second[0].metric("Not ready", figures["not_ready"], help="At least one requirement needs evidence, sign-off or training.")
-second[1].metric("Top of role", figures["top_of_role"], help="Already at the highest level of their role.")
-second[2].metric("Evidence awaiting sign-off", figures["evidence_awaiting_signoff"],
-                 help="Items submitted and not yet approved or rejected.")
-second[3].metric("Expired mandatory training", figures["expired_mandatory_training"],
-                 help="People with at least one mandatory course out of date.")
+# Today's tiles partition the people in post into the charts' four statuses (same words, same colours); each opens
+# the People page's named list. The forward-looking figures below them are the as-of replay of their dates.
+st.html(tiles_css())
+tiles = st.columns(5)
+with tiles[0].container(border=True, key="tile-staff_in_post"):
+    st.metric("Staff in post", figures["staff_in_post"], help="Everyone in post on the as-of date, in exactly one of "
+              "the four tiles beside this one.")
+    st.markdown(people_link(filters, {}))
+for area, (status, help_text) in zip(tiles[1:], STATUS_HELP.items(), strict=True):
+    with area.container(border=True, key=f"tile-{status}"):
+        st.metric(charts.STATUS_LABELS[status], figures[STATUS_FIGURES[status]], help=help_text)
+        st.markdown(people_link(filters, {"status": status}))
+
+st.markdown("**Looking ahead** (each figure is the *Ready now* count with the as-of date set to its date)")
+ahead = st.columns(len(FORWARD_MONTHS) + 2)
+for area, months in zip(ahead, FORWARD_MONTHS, strict=False):
+    forward = ask(queries.ready_by, viewer, filters, months)
+    with area.container(border=True, key=f"tile-ready-by-{months}"):
+        st.metric(f"Ready by {forward['ready_by']:%d %b %Y}", forward["ready"],
+                  delta=forward["ready"] - forward["ready_today"], delta_color="normal",
+                  help=f"Who will be ready on that date: {FORECAST_ASSUMPTION}")
+        st.markdown(people_link(filters, {"status": "ready", "as_of": forward["ready_by"].isoformat()}))
+    if forward["lapsing"]:
+        reasons = ask(queries.lapse_reasons, viewer, filters, forward["ready_by"])
+        area.caption(f"{forward['lapsing']} of the {forward['ready_today']} ready now will not be ready by then: "
+                     + "; ".join(f"{LAPSE_WORDS.get(reason, reason)} ({people})"
+                                 for reason, people in zip(reasons["reason"], reasons["people"], strict=True)) + ".")
+with ahead[-2].container(border=True, key="tile-awaiting_signoff"):
+    st.metric("Evidence awaiting sign-off", figures["evidence_awaiting_signoff"],
+              help="Items submitted and not yet approved or rejected.")
+    st.markdown(people_link(filters, {"status": "awaiting_signoff"}))
+with ahead[-1].container(border=True, key="tile-training_expired"):
+    st.metric("Expired mandatory training", figures["expired_mandatory_training"],
+              help="People with at least one mandatory course out of date.")
+    st.markdown(people_link(filters, {"status": "training_expired"}))
+st.caption(f"Looking ahead: {FORECAST_ASSUMPTION}")
 
 by_team, by_range = overview["team"], overview["range"]
 # Only the open tab's queries run (the trend and the blockers each take a second or more at 100,000 staff,

@@ -34,10 +34,13 @@ TIMELINE = pd.DataFrame({
     "detail": ["Reached level A", "In role CBTM", "OFF.B.K1", "Ready for level B"],
 })
 SUCCESSION = pd.DataFrame({
-    "role_code": ["OFF", "MGR"], "role_title": ["Officer", "Manager"], "framework": ["fw", "fw"], "range": [3, 5],
-    "incumbents": [10, 2], "ready_now": [0, 1], "ready_1_2_years": [0, 3], "longer_term": [0, 4],
-    "is_at_risk": [True, False],
+    "role_code": ["OFF", "MGR", "DIR"], "role_title": ["Officer", "Manager", "Director"], "framework": ["fw"] * 3,
+    "range": [3, 5, 6], "in_post": [10, 2, 1], "has_feeders": [False, True, True], "ready_now": [0, 1, 0],
+    "ready_within_12_months": [0, 1, 0], "newly_ready_within_12_months": [0, 0, 1], "ready_1_to_2_years": [0, 3, 0],
+    "longer_term": [0, 4, 2], "at_risk": [False, True, True],
 })
+SUCCESSION_TREND = pd.DataFrame([{"month_end": dt.date(2026, month, 28), "role_code": "MGR", "role_title": "Manager",
+                                  "range": 5, "ready_now": month, "ready_within_12_months": 1} for month in (1, 2)])
 TREND = pd.DataFrame([{"month_end": dt.date(2026, month, 28), "status": status, "people": 3}
                       for month in (1, 2) for status in charts.STATUS_LABELS])
 
@@ -50,6 +53,7 @@ CHARTS = {
     "heatmap": (charts.team_heatmap_chart, HEATMAP),
     "timeline": (charts.person_timeline_chart, TIMELINE),
     "succession": (charts.succession_chart, SUCCESSION),
+    "succession trend": (charts.succession_trend_chart, SUCCESSION_TREND),
 }
 
 
@@ -116,12 +120,24 @@ def test_team_chart_selects_a_team_on_click():
     assert parameter["select"]["on"] == "click"
 
 
-def test_succession_chart_uses_bench_words():
+def test_succession_chart_uses_bench_words_and_leaves_out_entry_roles():
     chart_spec = spec("succession")
     colour = chart_spec["encoding"]["color"]
-    assert colour["scale"]["domain"] == ["Ready now", "Ready in 1 to 2 years", "Longer term"]
+    assert colour["scale"]["domain"] == ["Ready now", "Ready within 12 months", "Ready in 1 to 2 years", "Longer term"]
     assert colour["legend"]["title"] == "Bench"
-    assert {row["Risk"] for row in values(chart_spec)} == {"At risk: nobody ready now", "Covered"}
+    rows = values(chart_spec)
+    assert {row["Risk"] for row in rows} == {"At risk"}
+    assert {row["Role"] for row in rows} == {"Manager (range 5)", "Director (range 6)"}  # not the entry role
+    # The band "ready within 12 months" counts only those not ready now (the summary's newly_ready column).
+    assert {(row["Role"], row["Bench"]): row["people"] for row in rows}[("Director (range 6)",
+                                                                        "Ready within 12 months")] == 1
+
+
+def test_succession_trend_draws_both_measures_per_role():
+    chart_spec = spec("succession trend")
+    assert chart_spec["encoding"]["color"]["scale"]["domain"] == ["Ready now", "Ready within 12 months"]
+    assert chart_spec["encoding"]["facet"]["field"] == "Role"
+    assert {row["Measure"] for row in values(chart_spec)} == {"Ready now", "Ready within 12 months"}
 
 
 def test_timeline_without_interaction_has_no_tooltips():
@@ -134,5 +150,6 @@ def test_timeline_without_interaction_has_no_tooltips():
 def test_no_raw_codes_in_legends_or_labels():
     for name in CHARTS:
         text = str(spec(name)["encoding"] if "encoding" in spec(name) else spec(name))
-        for raw in ("ready_on", "not_ready", "top_of_role", "no_evidence", "awaiting_signoff", "ready_1_2_years"):
+        for raw in ("ready_on", "not_ready", "top_of_role", "no_evidence", "awaiting_signoff", "ready_1_to_2_years",
+                    "ready_within_12_months"):
             assert f"'{raw}'" not in text, f"{name} shows {raw}"

@@ -64,15 +64,13 @@ def headline_sql(sql, as_of: dt.date, team: str | None = None) -> dict[str, int]
     (row,) = sql("""
         select count(*),
                count(*) filter (where status = 'ready'),
-               count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 3 month)::date),
-               count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 6 month)::date),
+               count(*) filter (where status = 'ready_on'),
                count(*) filter (where status = 'not_ready'),
                count(*) filter (where status = 'top_of_role'),
                count(*) filter (where not training_ok)
         from readiness_on($as_of) where $team is null or team = $team
     """, {"as_of": as_of, "team": team})
-    names = ["Staff in post", "Ready now", "Ready within 3 months", "Ready within 6 months", "Not ready",
-             "Top of role", "Expired mandatory training"]
+    names = ["Staff in post", "Ready now", "Ready on a date", "Not ready", "Top of role", "Expired mandatory training"]
     return dict(zip(names, row, strict=True))
 
 
@@ -367,11 +365,12 @@ def test_blockers_filter_by_reason(app_db, sql):
 def test_succession_figures_match_the_sql_view(app_db, sql):
     at = open_app("pages/succession.py")
     assert_clean(at)
-    (at_risk,) = sql("select count(*) from succession_summary_on(?::date) where is_at_risk", [TODAY])[0]
-    (roles,) = sql("select count(*) from succession_summary_on(?::date)", [TODAY])[0]
+    (at_risk,) = sql("select count(*) from succession_summary_on(?::date) where at_risk", [TODAY])[0]
+    (roles,) = sql("select count(*) from succession_summary_on(?::date) where has_feeders", [TODAY])[0]
     assert metrics(at)["Roles at risk"] == str(at_risk)
-    assert metrics(at)["Roles"] == str(roles)
-    assert len(at.dataframe[0].value) == roles
+    assert metrics(at)["Roles filled from within"] == str(roles)
+    (every_role,) = sql("select count(*) from succession_summary_on(?::date)", [TODAY])[0]
+    assert len(at.dataframe[0].value) == every_role
 
 
 def test_meeting_pack_is_a_workbook_with_an_about_sheet(app_db, sql):
@@ -379,9 +378,10 @@ def test_meeting_pack_is_a_workbook_with_an_about_sheet(app_db, sql):
     from warehouse.queries import Filters, Viewer
 
     workbook = openpyxl.load_workbook(io.BytesIO(meeting_pack(Viewer("local", "admin"), Filters(as_of=TODAY))))
-    assert workbook.sheetnames == ["About", "Roles", "Candidates", "Readiness by team", "Top blockers"]
+    assert workbook.sheetnames == ["About", "Roles", "People in post", "Shortlist", "Candidates", "Readiness by team",
+                                   "Top blockers"]
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(min_row=2, values_only=True)}
-    assert about["As-of date"] == f"{TODAY:%d %b %Y}"
+    assert about["As-of date"].date() == TODAY
     assert about["Teams"] == "All teams"
     (roles,) = sql("select count(*) from succession_summary_on(?::date)", [TODAY])[0]
     assert workbook["Roles"].max_row == roles + 1

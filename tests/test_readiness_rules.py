@@ -169,11 +169,14 @@ def test_succession_bench(tiny):
     tiny.staff("BOSS", role_code="MGR", level="A")
     rows = dict(tiny.con.execute(
         "select staff_id, bench from succession_on(?) where role_code = 'MGR'", [D]).fetchall())
-    assert rows == {"TOP": "ready_now", "HALF": "ready_1_2_years", "HALFA": "ready_1_2_years", "NEW": "longer_term"}
+    # NEW covers nothing (below the minimum coverage): on no bench at all.
+    assert rows == {"TOP": "ready_now", "HALF": "ready_1_to_2_years", "HALFA": "ready_1_to_2_years"}
     summary = tiny.con.execute(
-        "select role_code, incumbents, ready_now, ready_1_2_years, longer_term, is_at_risk "
-        "from succession_summary_on(?) order by role_code", [D]).fetchall()
-    assert summary == [("MGR", 1, 1, 2, 1, False), ("OFF", 4, 0, 0, 0, True)]
+        "select role_code, in_post, has_feeders, ready_now, ready_within_12_months, ready_1_to_2_years, longer_term, "
+        "at_risk, recruitment_need from succession_summary_on(?) order by role_code", [D]).fetchall()
+    # One ready now and still ready in 12 months: fewer than two, so at risk. OFF is an entry role: never at risk,
+    # and one of its holders is ready to move up.
+    assert summary == [("MGR", 1, True, 1, 1, 2, 0, True, None), ("OFF", 4, False, 0, 0, 0, 0, False, 1)]
 
 
 def test_readiness_trend_reconstructs_month_ends(tiny):

@@ -133,8 +133,9 @@ def filter_options(con, viewer: Viewer, framework: str | None = None) -> dict[st
 
 
 def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
-    """The Overview in one pass over readiness (grouping sets): its headline figures (`headline`, a dict)
-    and the people per status by team (`team`) and by range (`range`)."""
+    """The Overview in one pass over readiness (grouping sets): its headline figures (`headline`, a dict: the people
+    in post, split into the four statuses, and two other measures) and the people per status by team (`team`) and
+    by range (`range`)."""
     sql = f"""
         with {SCOPED_READINESS},
         awaiting as (
@@ -150,8 +151,7 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
             status,
             count(scoped_readiness.staff_id) as people,
             count(*) filter (where status = 'ready') as ready_now,
-            count(*) filter (where is_ready_within(status, ready_date, $as_of, 3)) as ready_within_3_months,
-            count(*) filter (where is_ready_within(status, ready_date, $as_of, 6)) as ready_within_6_months,
+            count(*) filter (where status = 'ready_on') as ready_on,
             count(*) filter (where status = 'not_ready') as not_ready,
             count(*) filter (where status = 'top_of_role') as top_of_role,
             any_value(awaiting.evidence_awaiting_signoff) as evidence_awaiting_signoff,
@@ -166,7 +166,7 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
     total = frame[frame["grouping_id"] == 7].iloc[0]
     by_team = frame[(frame["grouping_id"] == 2) & frame["status"].notna()]
     by_range = frame[(frame["grouping_id"] == 4) & frame["status"].notna()]
-    counts = ("ready_now", "ready_within_3_months", "ready_within_6_months", "not_ready", "top_of_role",
+    counts = ("ready_now", "ready_on", "not_ready", "top_of_role",
               "evidence_awaiting_signoff", "expired_mandatory_training")
     return {
         "headline": {"staff_in_post": int(total["people"]),
@@ -469,14 +469,26 @@ def person_timeline(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
     return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
 
 
-# The succession questions share one relation, `candidates`: succession_on's rows about people in the
-# viewer's scope and filters. The summary and the candidate list are selects from it, so the page can
-# work it out once for both (succession_board) and the meeting pack can ask for each.
-SCOPED_CANDIDATES = f"""{SCOPED_STAFF},
+# The succession questions share two relations: `candidates`, succession_on's rows about people in the viewer's
+# scope and filters, and `forecast_ready`, the people ready now on the as-of replay of the forecast date (so "ready
+# within 12 months" is by definition the "ready now" count of that date). The summary and the candidate list are
+# selects from them, so the page can work them out once for both (succession_board) and the meeting pack can ask
+# for each. People are scoped on their team, range and framework (which the database holds only as they are now).
+SCOPED_PEOPLE = _scoped("scoped_people", """(
+    select staff.staff_id, staff.team, roles.range, roles.framework
+    from stg_staff as staff join stg_roles as roles using (role_code))""")
+
+SCOPED_CANDIDATES = f"""{SCOPED_STAFF}, {SCOPED_PEOPLE},
     candidates as (
         select succession.*
         from succession_on($as_of) as succession
-        join scoped_staff using (staff_id)
+        join scoped_people using (staff_id)
+    ),
+    forecast_ready as (
+        select succession.role_code, succession.staff_id
+        from succession_on(succession_forecast_date($as_of)) as succession
+        join scoped_people using (staff_id)
+        where succession.bench = 'ready_now'
     )
 """
 
@@ -484,49 +496,79 @@ SUCCESSION_SUMMARY = """
     bench as (
         select role_code,
                count(*) filter (where bench = 'ready_now') as ready_now,
-               count(*) filter (where bench = 'ready_1_2_years') as ready_1_2_years,
-               count(*) filter (where bench = 'longer_term') as longer_term
+               count(*) filter (where bench = 'ready_within_12_months') as newly_ready_within_12_months,
+               count(*) filter (where bench = 'ready_1_to_2_years') as ready_1_to_2_years,
+               count(*) filter (where bench = 'longer_term') as longer_term,
+               count(*) filter (where bench = 'ready_now' and not is_ready_on_forecast_date) as lapsing_within_12_months
         from candidates group by role_code
     ),
-    incumbents as (select role_code, count(*) as incumbents from scoped_staff group by role_code)
-    select roles.role_code, roles.role_title, roles.framework, roles.range,
-           coalesce(incumbents.incumbents, 0) as incumbents,
-           coalesce(bench.ready_now, 0) as ready_now,
-           coalesce(bench.ready_1_2_years, 0) as ready_1_2_years,
-           coalesce(bench.longer_term, 0) as longer_term,
-           coalesce(bench.ready_now, 0) = 0 as is_at_risk
-    from stg_roles as roles
-    left join incumbents using (role_code)
-    left join bench using (role_code)
-    where ($framework is null or roles.framework = $framework)
-    order by roles.framework, roles.range, roles.role_order
+    forecast as (select role_code, count(*) as ready_within_12_months from forecast_ready group by role_code),
+    moving_up as (
+        select current_role_code as role_code, count(distinct staff_id) as moving_up
+        from candidates where bench in ('ready_now', 'ready_within_12_months') group by current_role_code
+    ),
+    in_post as (select role_code, count(*) as in_post from scoped_staff group by role_code),
+    feeders as (select distinct role_code from int_succession_feeders),
+    counted as (
+        select roles.role_code, roles.role_title, roles.framework, roles.range, roles.role_order,
+               coalesce(in_post.in_post, 0) as in_post,
+               feeders.role_code is not null as has_feeders,
+               coalesce(bench.ready_now, 0) as ready_now,
+               coalesce(forecast.ready_within_12_months, 0) as ready_within_12_months,
+               coalesce(bench.newly_ready_within_12_months, 0) as newly_ready_within_12_months,
+               coalesce(bench.ready_1_to_2_years, 0) as ready_1_to_2_years,
+               coalesce(bench.longer_term, 0) as longer_term,
+               coalesce(bench.lapsing_within_12_months, 0) as lapsing_within_12_months,
+               coalesce(moving_up.moving_up, 0) as moving_up
+        from stg_roles as roles
+        left join feeders using (role_code)
+        left join in_post using (role_code)
+        left join bench using (role_code)
+        left join forecast using (role_code)
+        left join moving_up using (role_code)
+        where ($framework is null or roles.framework = $framework)
+    )
+    select role_code, role_title, framework, range, in_post, has_feeders, ready_now, ready_within_12_months,
+           newly_ready_within_12_months, ready_1_to_2_years, longer_term, lapsing_within_12_months,
+           succession_at_risk(has_feeders, in_post, ready_now, ready_within_12_months) as at_risk,
+           case when not has_feeders then moving_up end as recruitment_need,
+           succession_forecast_date($as_of) as forecast_date
+    from counted
+    order by framework, range, role_order
 """
 
 SUCCESSION_CANDIDATES = """
-    select role_code, role_title, staff_id, name, team, current_role_title, current_range, current_level,
-           readiness_status, entry_requirements_met, entry_requirements_total,
-           case when entry_requirements_total > 0
-                then entry_requirements_met / entry_requirements_total end as coverage,
-           bench,
+    select role_code, role_title, staff_id, name, team, current_role_code, current_role_title, current_range,
+           current_level, is_top_of_current_role, entry_requirements_met, entry_requirements_total, coverage, bench,
+           bench_order, is_ready_on_forecast_date, forecast_date,
            count(*) over () as rows_in_total
     from candidates
     where ($role_code is null or role_code = $role_code)
-    order by role_code,
-             case bench when 'ready_now' then 1 when 'ready_1_2_years' then 2 else 3 end,
-             coverage desc nulls last, name
+    order by role_code, bench_order, coverage desc, name, staff_id
     limit $limit
 """
 
+BACKFILL_COLUMNS = ["in_post", "has_feeders", "ready_now", "ready_within_12_months", "at_risk", "recruitment_need"]
+
+
+def backfill(candidates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Who backfills: each ready-now candidate beside the role they would leave and that role's own bench."""
+    ready = candidates.loc[candidates["bench"] == "ready_now", ["role_code", "staff_id", "name", "current_role_code",
+                                                                "current_role_title"]]
+    leaving = summary[["role_code", *BACKFILL_COLUMNS]].rename(columns={"role_code": "current_role_code"})
+    return ready.merge(leaving, on="current_role_code", how="left").reset_index(drop=True)
+
 
 def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    """Per role: incumbents and the bench, counted over the viewer's scope and filters."""
+    """Per role: people in post, the bench, the forecast, risk and recruitment need, over the viewer's scope and
+    filters."""
     return query(con, f"with {SCOPED_CANDIDATES}, {SUCCESSION_SUMMARY}", _parameters(viewer, filters))
 
 
 def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None,
                           limit: int | None = None) -> pd.DataFrame:
-    """Candidates per role with their coverage of its entry requirements; with `limit`, only the first rows,
-    and `rows_in_total` says how many there are in all."""
+    """Candidates per role in bench order with their coverage of its entry requirements; with `limit`, only the
+    first rows, and `rows_in_total` says how many there are in all."""
     return query(con, f"with {SCOPED_CANDIDATES} {SUCCESSION_CANDIDATES}",
                  _parameters(viewer, filters, role_code=role_code, limit=limit))  # limit null: every row
 
@@ -534,26 +576,75 @@ def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str 
 def succession_board(con, viewer: Viewer, filters: Filters, role_code: str | None = None,
                      limit: int | None = None) -> dict:
     """The Succession page's data from one pass over succession_on: `summary` (as succession_summary),
-    `role_code` (the one asked for if the summary has it, else the first role with anyone on its bench) and
-    `candidates` (as succession_candidates for that role, with `limit`)."""
+    `role_code` (the one asked for if the summary has it, else the first role with anyone on its bench),
+    `candidates` (as succession_candidates for that role, with `limit`), `incumbents` (as succession_incumbents)
+    and `backfill` (who backfills each of its ready-now candidates)."""
     parameters = _parameters(viewer, filters, role_code=role_code, limit=limit)
     cursor = con.cursor()
     try:
         # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
         setup = f"create temp table board_candidates as with {SCOPED_CANDIDATES} select * from candidates"
         cursor.execute(setup, _used(setup, parameters))
-        shared = f"with {SCOPED_STAFF}, candidates as (select * from board_candidates)"
+        setup = f"create temp table board_forecast as with {SCOPED_CANDIDATES} select * from forecast_ready"
+        cursor.execute(setup, _used(setup, parameters))
+        shared = (f"with {SCOPED_STAFF}, candidates as (select * from board_candidates), "
+                  "forecast_ready as (select * from board_forecast)")
         summary_sql = f"{shared}, {SUCCESSION_SUMMARY}"
         summary = cursor.execute(summary_sql, _used(summary_sql, parameters)).df()
         if role_code not in set(summary["role_code"]):  # none asked for, or one these filters leave out
-            benches = summary["ready_now"] + summary["ready_1_2_years"] + summary["longer_term"]
+            benches = summary["ready_now"] + summary["newly_ready_within_12_months"] + summary["ready_1_to_2_years"] \
+                + summary["longer_term"]
             with_bench = summary.loc[benches > 0, "role_code"]
             role_code = with_bench.iloc[0] if len(with_bench) else (summary["role_code"].iloc[0] if len(summary) else None)
         candidates_sql = f"{shared} {SUCCESSION_CANDIDATES}"
         candidates = cursor.execute(candidates_sql, _used(candidates_sql, {**parameters, "role_code": role_code})).df()
     finally:
         cursor.close()
-    return {"summary": summary, "role_code": role_code, "candidates": candidates}
+    return {"summary": summary, "role_code": role_code, "candidates": candidates,
+            "incumbents": succession_incumbents(con, viewer, filters, role_code),
+            "backfill": backfill(candidates, summary)}
+
+
+def succession_incumbents(con, viewer: Viewer, filters: Filters, role_code: str | None = None) -> pd.DataFrame:
+    """The people in post in a role (every role without `role_code`), by name: who a succession plan is for."""
+    sql = f"""
+        with {SCOPED_STAFF}
+        select role_code, role_title, staff_id, name, team, level, level_start_date
+        from scoped_staff
+        where $role_code is null or role_code = $role_code
+        order by role_code, name, staff_id
+    """
+    return query(con, sql, _parameters(viewer, filters, role_code=role_code))
+
+
+def succession_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> pd.DataFrame:
+    """Per role and month-end of the last `months` months: candidates ready now and ready within 12 months (the
+    ready-now count 12 months on), counted over the viewer's scope and filters (reconstructed; see docs/rules.md)."""
+    sql = f"""
+        with {SCOPED_PEOPLE},
+        month_ends as (select unnest(int_month_ends(($as_of - to_months($months))::date, $as_of)) as month_end),
+        roles as (
+            select role_code, role_title, range, framework, role_order from stg_roles
+            where ($framework is null or framework = $framework)
+              and role_code in (select role_code from int_succession_feeders)
+        ),
+        counts as (
+            select history.month_end, history.role_code,
+                   count(*) filter (where history.is_ready_now) as ready_now,
+                   count(*) filter (where history.is_ready_within_12_months) as ready_within_12_months
+            from succession_history(($as_of - to_months($months))::date, $as_of) as history
+            join scoped_people using (staff_id)
+            group by history.month_end, history.role_code
+        )
+        select month_ends.month_end, roles.role_code, roles.role_title, roles.range,
+               coalesce(counts.ready_now, 0) as ready_now,
+               coalesce(counts.ready_within_12_months, 0) as ready_within_12_months
+        from month_ends
+        cross join roles
+        left join counts using (month_end, role_code)
+        order by roles.framework, roles.range, roles.role_order, month_ends.month_end
+    """
+    return query(con, sql, _parameters(viewer, filters, months=months))
 
 
 def frameworks(con) -> pd.DataFrame:
@@ -653,3 +744,51 @@ def categories(con, framework: str | None = None) -> list[str]:
         order by min(category_order), category
     """
     return query(con, sql, {"framework": framework})["category"].tolist()
+
+
+# A forward-looking figure is, by definition, the as-of replay of its date: "ready by X" is the "ready now" count of
+# readiness_on(X) over the same scope and filters. So it can be lower than today's (evidence passes two years).
+SCOPED_LATER = _scoped("scoped_later", "readiness_on($ready_by)")
+
+
+def ready_by(con, viewer: Viewer, filters: Filters, months: int) -> dict:
+    """Who is ready `months` after the as-of date (the replay of that date): `ready_by` (the date), `ready` (the
+    ready-now count on it), `ready_today` and `lapsing` (ready on the as-of date, not on `ready_by`)."""
+    sql = f"""
+        with {SCOPED_READINESS}, {SCOPED_LATER}
+        select $ready_by as ready_by,
+               (select count(*) from scoped_later where status = 'ready') as ready,
+               count(*) filter (where today.status = 'ready') as ready_today,
+               count(*) filter (where today.status = 'ready' and later.status is distinct from 'ready') as lapsing
+        from scoped_readiness as today
+        left join scoped_later as later using (staff_id)
+    """
+    date = query(con, "select ($as_of + to_months($months))::date as ready_by",
+                 {"as_of": filters.as_of, "months": months})["ready_by"].iloc[0].date()
+    row = query(con, sql, _parameters(viewer, filters, ready_by=date)).iloc[0]
+    return {"ready_by": date, "ready": int(row["ready"]), "ready_today": int(row["ready_today"]),
+            "lapsing": int(row["lapsing"])}
+
+
+def lapse_reasons(con, viewer: Viewer, filters: Filters, ready_by: dt.date) -> pd.DataFrame:
+    """Why people ready on the as-of date are not on `ready_by`: people per reason (gaps_on's reasons, and `left`
+    for those no longer in post), most first. A person with two reasons counts under each."""
+    sql = f"""
+        with {SCOPED_READINESS}, {SCOPED_LATER},
+        lapsed as (
+            select today.staff_id, later.staff_id is null as has_left
+            from scoped_readiness as today
+            left join scoped_later as later using (staff_id)
+            where today.status = 'ready' and later.status is distinct from 'ready'
+        ),
+        reasons as (
+            select gaps.reason, gaps.staff_id from gaps_on($ready_by) as gaps join lapsed using (staff_id)
+            union all
+            select 'left', staff_id from lapsed where has_left
+        )
+        select reason, count(distinct staff_id) as people
+        from reasons
+        group by reason
+        order by people desc, reason
+    """
+    return query(con, sql, _parameters(viewer, filters, ready_by=ready_by))

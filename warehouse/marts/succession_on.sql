@@ -1,111 +1,75 @@
--- grain: one row per role and candidate for it on d
--- purpose: the succession bench: lower-range staff of the same framework (or roles named in fed_by), with their coverage of the role's entry requirements
+-- grain: one row per role and candidate for it on d with at least the minimum coverage (succession_settings)
+-- purpose: the succession bench: holders of the roles that feed a role (int_succession_feeders), banded by one forecast model
+-- (ready now; ready within 12 months = ready on the as-of replay of d + 12 months; at least half covered; some progress)
 create or replace macro succession_on(d) as table
 with
-readiness as (
-    select * from readiness_on(d)
+settings as (
+    select * from succession_settings
+),
+
+dated as (
+    select * from int_succession_on([d::date, succession_forecast_date(d)])
+),
+
+today as (
+    select * from dated where as_of_date = d::date
+),
+
+forecast as (
+    -- The same facts replayed on the forecast date: evidence ageing, leavers gone, nothing new invented.
+    select role_code, staff_id, entry_requirements_met, is_ready
+    from dated
+    where as_of_date = succession_forecast_date(d)
 ),
 
 roles as (
     select * from stg_roles
 ),
 
-levels as (
-    select * from stg_levels
-),
-
-entry_requirements as (
-    -- Entry requirements: the evidence-based criteria of the target role's first level.
+banded as (
     select
-        bits.role_code as target_role_code,
-        bits.requirement_id,
-        bits.criterion_id,
-        bits.requirement_bit,
-    from int_requirement_bits as bits
-    join levels
-        on levels.role_code = bits.role_code
-        and levels.level = bits.level
-        and levels.is_first_level
-    where not bits.is_time_based
-),
-
-entry_counts as (
-    select target_role_code, count(distinct requirement_id) as entry_requirements_total
-    from entry_requirements
-    group by target_role_code
-),
-
-candidates as (
-    select
-        target.role_code as target_role_code,
-        target.role_title as target_role_title,
-        target.range as target_range,
-        readiness.*,
-        levels.is_top_level,
-        coalesce(target_levels.is_top_level, false) as is_target_level_top,
-    from roles as target
-    join readiness
-        on readiness.role_code <> target.role_code
-        and (
-            (readiness.framework = target.framework and readiness.range < target.range)
-            or list_contains(target.fed_by_role_codes, readiness.role_code)
-        )
-    join levels
-        on levels.role_code = readiness.role_code
-        and levels.level = readiness.level
-    left join levels as target_levels
-        on target_levels.role_code = readiness.role_code
-        and target_levels.level = readiness.target_level
-),
-
-entry_evidence as (
-    -- Current evidence against each role's entry requirements, one bit per requirement and person,
-    -- gathered before joining the candidates so the evidence is read once.
-    select
-        entry_requirements.target_role_code,
-        evidence.staff_id,
-        bit_count(bit_or(entry_requirements.requirement_bit)) as entry_requirements_met,
-    from int_evidence_periods as evidence
-    join entry_requirements using (criterion_id)
-    where evidence.valid_from <= d::date and d::date < evidence.valid_until
-    group by entry_requirements.target_role_code, evidence.staff_id
-),
-
-entry_met as (
-    select candidates.target_role_code, candidates.staff_id, entry_evidence.entry_requirements_met,
-    from candidates
-    join entry_evidence using (target_role_code, staff_id)
-),
-
-scored as (
-    select
-        candidates.*,
-        coalesce(entry_counts.entry_requirements_total, 0) as entry_requirements_total,
-        coalesce(entry_met.entry_requirements_met, 0) as entry_requirements_met,
-    from candidates
-    left join entry_counts using (target_role_code)
-    left join entry_met using (target_role_code, staff_id)
+        today.*,
+        succession_forecast_date(d) as forecast_date,
+        coalesce(forecast.is_ready, false) as is_ready_on_forecast_date,
+        coalesce(forecast.entry_requirements_met, 0) as entry_requirements_met_on_forecast_date,
+        case
+            when today.is_ready then 'ready_now'
+            when forecast.is_ready then 'ready_within_12_months'
+            when today.coverage >= settings.ready_in_1_to_2_years_coverage then 'ready_1_to_2_years'
+            else 'longer_term'
+        end as bench,
+    from today
+    cross join settings
+    left join forecast using (role_code, staff_id)
+    where today.coverage >= settings.minimum_coverage
 )
 
 select
-    target_role_code as role_code,
-    target_role_title as role_title,
-    target_range,
-    staff_id,
-    name,
-    team,
-    role_code as current_role_code,
-    role_title as current_role_title,
-    range as current_range,
-    level as current_level,
-    status as readiness_status,
-    entry_requirements_total,
-    entry_requirements_met,
-    case
-        when is_top_level and entry_requirements_met = entry_requirements_total then 'ready_now'
-        when is_top_level then 'ready_1_2_years'
-        when status in ('ready', 'ready_on') and is_target_level_top then 'ready_1_2_years'
-        when entry_requirements_total > 0 and entry_requirements_met * 2 >= entry_requirements_total then 'ready_1_2_years'
-        else 'longer_term'
-    end as bench,
-from scored
+    banded.role_code,
+    roles.role_title,
+    roles.framework,
+    roles.range as target_range,
+    banded.staff_id,
+    banded.name,
+    banded.team,
+    banded.current_role_code,
+    banded.current_role_title,
+    banded.current_framework,
+    banded.current_range,
+    banded.current_level,
+    banded.is_top_of_current_role,
+    banded.entry_requirements_total,
+    banded.entry_requirements_met,
+    banded.coverage,
+    banded.bench,
+    case banded.bench
+        when 'ready_now' then 1
+        when 'ready_within_12_months' then 2
+        when 'ready_1_to_2_years' then 3
+        else 4
+    end as bench_order,
+    banded.forecast_date,
+    banded.is_ready_on_forecast_date,
+    banded.entry_requirements_met_on_forecast_date,
+from banded
+join roles using (role_code)

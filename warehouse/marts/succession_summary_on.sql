@@ -1,36 +1,92 @@
 -- grain: one row per role on d
--- purpose: incumbents and the bench per role, flagging roles at risk (no candidate ready now)
+-- purpose: people in post and the bench per role, whether it has feeders, and the risk rule (succession_settings): a role with
+-- feeders and people in post is at risk with too few ready now or ready within 12 months; an entry role shows its recruitment need
 create or replace macro succession_summary_on(d) as table
 with
 roles as (
     select * from stg_roles
 ),
 
-incumbents as (
-    -- Everyone in post (the rows of readiness_on), without working out their readiness again.
-    select role_code, count(*) as incumbents from int_staff_in_post_on([d::date]) group by role_code
+feeders as (
+    select role_code, count(*) as feeder_roles from int_succession_feeders group by role_code
+),
+
+in_post as (
+    select role_code, count(*) as in_post from int_staff_in_post_on([d::date]) group by role_code
 ),
 
 bench as (
+    select * from succession_on(d)
+),
+
+bench_counts as (
     select
         role_code,
         count(*) filter (where bench = 'ready_now') as ready_now,
-        count(*) filter (where bench = 'ready_1_2_years') as ready_1_2_years,
+        count(*) filter (where bench = 'ready_within_12_months') as newly_ready_within_12_months,
+        count(*) filter (where bench = 'ready_1_to_2_years') as ready_1_to_2_years,
         count(*) filter (where bench = 'longer_term') as longer_term,
-    from succession_on(d)
+        count(*) filter (where bench = 'ready_now' and not is_ready_on_forecast_date) as lapsing_within_12_months,
+    from bench
     group by role_code
+),
+
+forecast as (
+    -- Ready within 12 months is, by definition, the "ready now" count replayed on the forecast date.
+    select role_code, count(*) as ready_within_12_months
+    from succession_on(succession_forecast_date(d))
+    where bench = 'ready_now'
+    group by role_code
+),
+
+moving_up as (
+    -- Holders ready now or within 12 months for a role their own role feeds: posts that may need filling.
+    select current_role_code as role_code, count(distinct staff_id) as moving_up
+    from bench
+    where bench in ('ready_now', 'ready_within_12_months')
+    group by current_role_code
+),
+
+counted as (
+    select
+        roles.role_code,
+        roles.role_title,
+        roles.framework,
+        roles.range,
+        roles.role_order,
+        coalesce(in_post.in_post, 0) as in_post,
+        feeders.feeder_roles is not null as has_feeders,
+        coalesce(bench_counts.ready_now, 0) as ready_now,
+        coalesce(forecast.ready_within_12_months, 0) as ready_within_12_months,
+        coalesce(bench_counts.newly_ready_within_12_months, 0) as newly_ready_within_12_months,
+        coalesce(bench_counts.ready_1_to_2_years, 0) as ready_1_to_2_years,
+        coalesce(bench_counts.longer_term, 0) as longer_term,
+        coalesce(bench_counts.lapsing_within_12_months, 0) as lapsing_within_12_months,
+        coalesce(moving_up.moving_up, 0) as moving_up,
+    from roles
+    left join feeders using (role_code)
+    left join in_post using (role_code)
+    left join bench_counts using (role_code)
+    left join forecast using (role_code)
+    left join moving_up using (role_code)
 )
 
 select
-    roles.role_code,
-    roles.role_title,
-    roles.framework,
-    roles.range,
-    coalesce(incumbents.incumbents, 0) as incumbents,
-    coalesce(bench.ready_now, 0) as ready_now,
-    coalesce(bench.ready_1_2_years, 0) as ready_1_2_years,
-    coalesce(bench.longer_term, 0) as longer_term,
-    coalesce(bench.ready_now, 0) = 0 as is_at_risk,
-from roles
-left join incumbents using (role_code)
-left join bench using (role_code)
+    counted.role_code,
+    counted.role_title,
+    counted.framework,
+    counted.range,
+    counted.in_post,
+    counted.has_feeders,
+    counted.ready_now,
+    counted.ready_within_12_months,
+    counted.newly_ready_within_12_months,
+    counted.ready_1_to_2_years,
+    counted.longer_term,
+    counted.lapsing_within_12_months,
+    succession_at_risk(counted.has_feeders, counted.in_post, counted.ready_now, counted.ready_within_12_months) as at_risk,
+    -- An entry role's own measure: holders likely to move up within 12 months, whose posts recruitment would fill.
+    case when not counted.has_feeders then counted.moving_up end as recruitment_need,
+    succession_forecast_date(d) as forecast_date,
+from counted
+order by counted.framework, counted.range, counted.role_order
