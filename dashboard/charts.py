@@ -56,7 +56,9 @@ EVENT_COLOURS = {
     "Evidence rejected": "#D55E00",
     "Projected ready date": "#56B4E9",
 }
-TEAM_PICK = "pick"  # the Overview's click-a-team selection; st.altair_chart returns it under this name
+# The Overview's click-a-segment selections (team or range, and status); st.altair_chart returns them by name.
+TEAM_PICK = "pick"
+RANGE_PICK = "range_pick"
 
 
 def status_label(status: str | None) -> str:
@@ -74,8 +76,10 @@ def _scale(labels: dict[str, str], colours: dict[str, str]) -> alt.Scale:
 
 
 def _legend(title: str) -> alt.Legend:
-    # On the right, one entry per line: never clipped, however narrow the column.
-    return alt.Legend(title=title, orient="right", direction="vertical", labelLimit=260)
+    # Below the chart, two entries a line, labels never cut: on the right it took the bars' width on a
+    # phone (a 390 px screen drew labels and no bars) and clipped long labels ("Ready on a dat").
+    return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=2, labelLimit=0,
+                      titleOrient="top", symbolType="square")
 
 
 
@@ -88,13 +92,13 @@ def short_text(text: str, limit: int = 60) -> str:
 
 
 def status_by_team_chart(frame: pd.DataFrame) -> alt.Chart:
-    """People per readiness status in each team, as stacked bars; clicking a bar selects its team."""
-    pick = alt.selection_point(name=TEAM_PICK, fields=["team"], on="click", clear=False)
+    """People per readiness status in each team, as stacked bars; clicking a segment selects its team and status."""
+    pick = alt.selection_point(name=TEAM_PICK, fields=["team", "status"], on="click", clear=False)
     return (
         alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS)))
         .mark_bar(cursor="pointer")
         .encode(
-            y=alt.Y("team:N", title="Team", sort="ascending", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("team:N", title="Team", sort="ascending", axis=alt.Axis(labelLimit=180)),
             x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
                             sort=list(STATUS_LABELS.values())),
@@ -103,25 +107,30 @@ def status_by_team_chart(frame: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("sum(people):Q", title="People")],
         )
         .add_params(pick)
-        .properties(title="Readiness by team (click a team to open it)", height=alt.Step(26))
+        .properties(title=alt.Title("Readiness by team", subtitle="Click a bar to list its people"),
+                    height=alt.Step(26))
     )
 
 
 def status_by_range_chart(frame: pd.DataFrame) -> alt.Chart:
-    """People per readiness status in each grade range, as stacked bars."""
+    """People per readiness status in each grade range, as stacked bars; clicking a segment selects it."""
+    pick = alt.selection_point(name=RANGE_PICK, fields=["range", "status"], on="click", clear=False)
     return (
         alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS),
                                Range="Range " + frame["range"].astype(str)))
-        .mark_bar()
+        .mark_bar(cursor="pointer")
         .encode(
             y=alt.Y("Range:N", title="Grade range", sort="ascending"),
             x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
                             sort=list(STATUS_LABELS.values())),
+            opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.85)),
             tooltip=[alt.Tooltip("Range:N", title="Grade range"), alt.Tooltip("Readiness:N", title="Readiness"),
                      alt.Tooltip("sum(people):Q", title="People")],
         )
-        .properties(title="Readiness by grade range", height=alt.Step(34))
+        .add_params(pick)
+        .properties(title=alt.Title("Readiness by grade range", subtitle="Click a bar to list its people"),
+                    height=alt.Step(34))
     )
 
 

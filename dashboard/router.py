@@ -53,6 +53,7 @@ def sections() -> dict[str, list[st.Page]]:
         "Readiness": [
             _page("overview.py", "Overview", ":material/dashboard:", default=True),
             _page("team.py", "Team", ":material/groups:", "team"),
+            _page("people.py", "People", ":material/format_list_bulleted:", "people"),
             _page("person.py", "Person", ":material/person:", "person"),
         ],
         "Planning": [

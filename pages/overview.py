@@ -48,12 +48,20 @@ if by_group.open:
         with left:
             event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
                                     selection_mode=charts.TEAM_PICK)
+            # A click on a segment opens the named list behind it: that team's people with that status.
             picked = event.selection.get(charts.TEAM_PICK, []) if event else []
-            team = next((point.get("team") for point in picked if point.get("team")), None)
-            if team:
-                st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
+            point = next((point for point in picked if point.get("team") and point.get("status")), None)
+            if point:
+                st.switch_page(PAGES_DIR / "people.py", query_params={
+                    **url_params(filters), "team": point["team"], "status": point["status"]})
         with right:
-            st.altair_chart(charts.status_by_range_chart(by_range))
+            event = st.altair_chart(charts.status_by_range_chart(by_range), on_select="rerun", key="range-bars",
+                                    selection_mode=charts.RANGE_PICK)
+            picked = event.selection.get(charts.RANGE_PICK, []) if event else []
+            point = next((point for point in picked if point.get("range") is not None and point.get("status")), None)
+            if point:
+                st.switch_page(PAGES_DIR / "people.py", query_params={
+                    **url_params(filters), "range": str(int(point["range"])), "status": point["status"]})
         with st.expander("The figures behind these charts"):
             st.markdown("**By team**")
             wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
