@@ -64,3 +64,20 @@ FORECAST_NOTE = ("a future date is worked out from what is recorded today (docs/
 TERMS = (STAFF_IN_POST, READY_NOW, READY_ON_A_DATE, READY_WITHIN_3_MONTHS, READY_WITHIN_6_MONTHS, NOT_READY,
          TOP_OF_ROLE, EVIDENCE_AWAITING, REQUIREMENTS_AWAITING, EXPIRED_TRAINING, REQUIREMENTS_MET,
          CANDIDATES_READY_NOW, COVERAGE, INCOMPLETE_SOURCE)
+
+
+INCOMPLETE_MARKERS = ("[…]", "[...]")
+INCOMPLETE_FLAG = "⚠ incomplete in the source document"
+
+
+def is_incomplete(text: object) -> bool:
+    """True when a criterion's wording holds […] or [...]: words the source document lost."""
+    return isinstance(text, str) and any(marker in text for marker in INCOMPLETE_MARKERS)
+
+
+def flagged(text: object) -> object:
+    """The wording, with the incomplete-source flag after it where words were lost."""
+    return f"{text} ({INCOMPLETE_FLAG})" if is_incomplete(text) else text
+
+
+ACTORS = {"person": "The person", "assessor": "The assessor", "manager": "The line manager"}
