@@ -42,9 +42,9 @@ def _parse(values: dict[str, list[str]], ignored: list[str]) -> dict:
         try:
             as_of = dt.date.fromisoformat(text)
         except ValueError:
-            ignored.append(f"as-of date “{shown(text)}” (not a real date; use YYYY-MM-DD)")
+            ignored.append(f"as-of date “{quoted(text)}” (not a real date; use YYYY-MM-DD)")
     ranges = list(dict.fromkeys(values.get("ranges", [])))
-    ignored.extend(f"grade range “{shown(text)}”" for text in ranges if not text.isdigit())
+    ignored.extend(f"grade range “{quoted(text)}”" for text in ranges if not text.isdigit())
     return {
         "framework": (values.get("framework") or [None])[0],
         "teams": list(dict.fromkeys(values.get("teams", []))),
@@ -53,11 +53,11 @@ def _parse(values: dict[str, list[str]], ignored: list[str]) -> dict:
     }
 
 
-def shown(text: object, limit: int = 60) -> str:
+def quoted(text: object, limit: int = 60) -> str:
     """A value from the URL as it may be quoted back in a notice: one line, cut short, never Markdown."""
     text = " ".join(str(text).split())
     text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return "".join("\\" + character if character in "\\`*_{}[]<>()#+-.!|$~:" else character for character in text)
+    return "".join("\\" + character if character in "\\`*_{}[]<>#|$~:" else character for character in text)
 
 
 def ignored_notice(ignored: list[str]) -> None:
@@ -99,11 +99,11 @@ def sidebar_filters(viewer: Viewer, fields: tuple[str, ...] = FIELDS, area=None)
     options = ask(queries.filter_options, viewer)
     if store["framework"] not in options["frameworks"]:
         if store["framework"] is not None:
-            ignored.append(f"framework “{shown(store['framework'])}” (not one you can see)")
+            ignored.append(f"framework “{quoted(store['framework'])}” (not one you can see)")
         store["framework"] = None
     options = ask(queries.filter_options, viewer, store["framework"])
     unknown_teams = [team for team in store["teams"] if team not in options["teams"]]
-    ignored.extend(f"team “{shown(team)}” (no such team in your view)" for team in unknown_teams)
+    ignored.extend(f"team “{quoted(team)}” (no such team in your view)" for team in unknown_teams)
     store["teams"] = [team for team in store["teams"] if team in options["teams"]]
     unknown_ranges = [value for value in store["ranges"] if value not in options["ranges"]]
     ignored.extend(f"grade range {value} (nobody in your view is in it)" for value in unknown_ranges)

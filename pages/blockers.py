@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.connection import ask
 from dashboard.downloads import table
-from dashboard.filters import describe
+from dashboard.filters import describe, ignored_notice, quoted
 from dashboard.router import start_page
 from warehouse import queries
 
@@ -31,6 +31,11 @@ rank = right.radio("Rank by", ["People held back", "Last thing left"], horizonta
 board = ask(queries.blockers_board, viewer, filters, tuple(categories), tuple(reasons), rank == "Last thing left",
             st.query_params.get("requirement"))
 ranked = board["ranked"]
+asked = st.query_params.get("requirement")
+if asked and asked != board["requirement_id"]:
+    # A link naming a requirement nobody here is held back by (or none at all): say so, show the top one.
+    ignored_notice([f"requirement “{quoted(asked)}” (it holds nobody back under these filters)"])
+    del st.query_params["requirement"]
 if ranked.empty:
     st.info("Nothing holds anyone back under these filters.")
     st.stop()

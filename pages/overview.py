@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.connection import ask
 from dashboard.downloads import table
-from dashboard.filters import describe, url_params
+from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
 from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
@@ -21,7 +21,7 @@ st.caption(describe(filters))
 overview = ask(queries.overview_figures, viewer, filters)
 figures = overview["headline"]
 if figures["staff_in_post"] == 0:
-    st.info("Nobody in post matches these filters. Widen the teams or ranges in the sidebar.")
+    st.info(why_empty(viewer, filters))
     st.stop()
 
 first, second = st.columns(4), st.columns(4)
@@ -41,6 +41,9 @@ second[3].metric("Expired mandatory training", figures["expired_mandatory_traini
 by_team, by_range = overview["team"], overview["range"]
 # Only the open tab's queries run (the trend and the blockers each take a second or more at 100,000 staff,
 # see docs/benchmarks.md); the open tab is kept in the URL (?view=...) so a link reopens it.
+if st.query_params.get("view") not in (None, *VIEWS):
+    ignored_notice([f"tab “{quoted(st.query_params['view'])}” (no such tab; showing {VIEWS[0]})"])
+    del st.query_params["view"]
 by_group, over_time, holding_back = st.tabs(list(VIEWS), key="view", bind="query-params")
 if by_group.open:
     with by_group:

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts, glossary
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
-from dashboard.filters import EARLIEST, describe, ignored_notice, latest_date, shown, url_params, why_empty
+from dashboard.filters import EARLIEST, describe, ignored_notice, latest_date, quoted, url_params, why_empty
 from dashboard.router import start_page
 from warehouse import queries
 
@@ -36,7 +36,7 @@ def _remember_list() -> None:
 ignored: list[str] = []
 wanted = st.query_params.get("status")
 if wanted is not None and wanted not in LISTS:
-    ignored.append(f"list “{shown(wanted)}” (the lists are: {', '.join(LISTS)})")
+    ignored.append(f"list “{quoted(wanted)}” (the lists are: {', '.join(LISTS)})")
     wanted = None
 status = wanted or st.session_state.get("people-list") or "ready"
 ready_by = None
@@ -45,7 +45,7 @@ if text:
     try:
         ready_by = dt.date.fromisoformat(text)
     except ValueError:
-        ignored.append(f"ready-by date “{shown(text)}” (not a real date; use YYYY-MM-DD)")
+        ignored.append(f"ready-by date “{quoted(text)}” (not a real date; use YYYY-MM-DD)")
     else:
         if not EARLIEST <= ready_by <= latest_date(dt.date.today()):
             ignored.append(f"ready-by date {ready_by:%d %b %Y} (outside {EARLIEST:%d %b %Y} to "

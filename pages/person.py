@@ -7,7 +7,7 @@ from dashboard import charts, downloads, glossary
 from dashboard.audit import record_person_view
 from dashboard.connection import ask
 from dashboard.downloads import table
-from dashboard.filters import ignored_notice, shown, why_empty
+from dashboard.filters import ignored_notice, quoted, why_empty
 from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
@@ -64,7 +64,7 @@ if wanted and wanted not in options:
     # A link to someone outside the sidebar's teams: still fine if they are in the viewer's scope.
     outside = ask(queries.person, viewer, filters.as_of, wanted)
     if outside is None:
-        ignored_notice([f"staff ID “{shown(wanted)}” (nobody with that ID is in post in your view on "
+        ignored_notice([f"staff ID “{quoted(wanted)}” (nobody with that ID is in post in your view on "
                         f"{filters.as_of:%-d %b %Y})"])
         del st.query_params["staff_id"]
         wanted = None

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, downloads
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
-from dashboard.filters import describe, url_params
+from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
 from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
@@ -48,7 +48,7 @@ teams = sorted(members["team"].unique()) if not members.empty else list(filters.
 st.title(f"Team: {teams[0]}" if len(teams) == 1 else "Teams")
 st.caption(describe(filters))
 if members.empty:
-    st.info("Nobody in post matches these filters. Choose another team in the sidebar.")
+    st.info(why_empty(viewer, filters))
     st.stop()
 
 counts = members["status"].value_counts()
@@ -102,6 +102,9 @@ else:
 
 st.subheader("Next actions")
 # Only the open tab's query runs: each reads readiness for everyone in scope.
+if st.query_params.get("actions") not in (None, *ACTIONS):
+    ignored_notice([f"tab “{quoted(st.query_params['actions'])}” (no such tab; showing {ACTIONS[0]})"])
+    del st.query_params["actions"]
 awaiting_tab, training_tab, evidence_tab, tenure_tab = st.tabs(list(ACTIONS), key="actions", bind="query-params")
 if awaiting_tab.open:
     with awaiting_tab:

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/team.py", "pages/person.py", "pages/blockers.py", "pages/succession.py",
-         "pages/framework.py", "pages/data.py"]
+         "pages/framework.py", "pages/data.py", "pages/people.py"]
 TODAY = dt.date.today()
 LONG_AGO = dt.date(2000, 1, 1)  # before anyone in the demo was in post
 OVERVIEW_VIEWS = ["By team and range", "Over 24 months", "What holds people back"]
@@ -161,12 +161,16 @@ def test_a_shared_link_reopens_the_same_filters(app_db, sql):
     assert at.sidebar.multiselect(key="filter_ranges").value == [value]
 
 
-def test_tampered_url_values_are_dropped_silently(app_db, sql):
+def test_tampered_url_values_are_dropped_with_a_notice(app_db, sql):
     at = open_app(params={"team": ["No Such Team", "x' or 1=1 --"], "range": ["99", "abc"],
                           "framework": "'; drop table staff; --", "as_of": "not-a-date", "staff_id": "S0001' --"})
     assert_clean(at)
     assert metrics(at)["Staff in post"] == str(headline_sql(sql, TODAY)["Staff in post"])
     assert "team" not in at.query_params and "range" not in at.query_params and "framework" not in at.query_params
+    (notice,) = [warning.value for warning in at.warning]
+    for named in ("team “No Such Team”", "team “x' or 1=1 --”", "grade range 99", "grade range “abc”",
+                  "framework “'; drop table staff; --”", "as-of date “not-a-date”"):
+        assert named in notice, named
 
 
 def test_filters_survive_moving_between_pages(app_db, sql):
@@ -282,10 +286,12 @@ def test_person_page_shows_the_requirements_of_the_next_level(app_db, sql):
     at = open_app("pages/person.py", {"staff_id": staff_id})
     assert_clean(at)
     assert at.header[0].value == name
-    shown = sum(len(element.value) for element in at.table)
+    # What's left (the unmet ones) first, then the met ones folded below, by category.
+    shown = sum(len(element.value) for element in at.table
+                if {"Why", "Evidence date"} & set(element.value.columns))  # not "Keep in date"
     assert shown == total
-    categories = {row[0] for row in sql("select distinct category from requirement_status_on(?::date) where staff_id = ?",
-                                        [TODAY, staff_id])}
+    categories = {row[0] for row in sql("select distinct category from requirement_status_on(?::date) "
+                                        "where staff_id = ? and is_met", [TODAY, staff_id])}
     assert {markdown.value.strip("*") for markdown in at.markdown if markdown.value.startswith("**")} >= categories
 
 
