@@ -75,10 +75,11 @@ def _scale(labels: dict[str, str], colours: dict[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(labels.values()), range=[colours[key] for key in labels])
 
 
-def _legend(title: str) -> alt.Legend:
+def _legend(title: str, columns: int = 2) -> alt.Legend:
     # Below the chart, two entries a line, labels never cut: on the right it took the bars' width on a
     # phone (a 390 px screen drew labels and no bars) and clipped long labels ("Ready on a dat").
-    return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=2, labelLimit=0,
+    # (It starts where the plot does, after the axis labels: a chart with wide labels takes one column.)
+    return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=columns, labelLimit=0,
                       titleOrient="top", symbolType="square")
 
 
@@ -100,8 +101,10 @@ def status_by_team_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("team:N", title="Team", sort="ascending", axis=alt.Axis(labelLimit=180)),
             x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
-                            sort=list(STATUS_LABELS.values())),
+            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS),
+                            legend=_legend("Readiness", columns=1), sort=list(STATUS_LABELS.values())),
+            # The status code rides along (detail), so a click can name it: the aggregate keeps only encoded fields.
+            detail="status:N",
             opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.85)),
             tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("Readiness:N", title="Readiness"),
                      alt.Tooltip("sum(people):Q", title="People")],
@@ -124,6 +127,7 @@ def status_by_range_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
                             sort=list(STATUS_LABELS.values())),
+            detail=[alt.Detail("status:N"), alt.Detail("range:O")],
             opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.85)),
             tooltip=[alt.Tooltip("Range:N", title="Grade range"), alt.Tooltip("Readiness:N", title="Readiness"),
                      alt.Tooltip("sum(people):Q", title="People")],
@@ -174,7 +178,7 @@ def blockers_chart(frame: pd.DataFrame, title: str = "Requirements holding most 
             y=alt.Y("Requirement:N", title=None, sort=alt.EncodingSortField("people_blocked", op="max", order="descending"),
                     axis=alt.Axis(labelLimit=420)),
             x=alt.X("sum(people):Q", title="People held back", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Reason:N", scale=_scale(REASON_LABELS, REASON_COLOURS), legend=_legend("Why"),
+            color=alt.Color("Reason:N", scale=_scale(REASON_LABELS, REASON_COLOURS), legend=_legend("Why", columns=1),
                             sort=list(REASON_LABELS.values())),
             tooltip=[alt.Tooltip("requirement_id:N", title="Requirement"), alt.Tooltip("criterion:N", title="Wording"),
                      alt.Tooltip("Reason:N", title="Why"), alt.Tooltip("sum(people):Q", title="People"),
@@ -212,7 +216,7 @@ def team_heatmap_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("requirement_id:N", title="Requirement of the next level (hover over a square for its wording)",
                     sort="ascending", axis=alt.Axis(labelAngle=-90, labelFontSize=10, orient="top", labelOverlap=False)),
             y=alt.Y("name:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=200)),
-            color=alt.Color("State:N", scale=_scale(labels, colours), legend=_legend("Requirement")),
+            color=alt.Color("State:N", scale=_scale(labels, colours), legend=_legend("Requirement", columns=1)),
             tooltip=[alt.Tooltip("name:N", title="Person"), alt.Tooltip("requirement_id:N", title="Requirement"),
                      alt.Tooltip("category:N", title="Category"), alt.Tooltip("criterion:N", title="Wording"),
                      alt.Tooltip("State:N", title="State"),
@@ -255,7 +259,7 @@ def succession_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("Role:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
             x=alt.X("sum(people):Q", title="Candidates", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Bench:N", scale=_scale(BENCH_LABELS, BENCH_COLOURS), legend=_legend("Bench"),
+            color=alt.Color("Bench:N", scale=_scale(BENCH_LABELS, BENCH_COLOURS), legend=_legend("Bench", columns=1),
                             sort=list(BENCH_LABELS.values())),
             tooltip=[alt.Tooltip("Role:N", title="Role"), alt.Tooltip("Bench:N", title="Bench"),
                      alt.Tooltip("sum(people):Q", title="Candidates"),

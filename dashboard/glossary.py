@@ -81,3 +81,10 @@ def flagged(text: object) -> object:
 
 
 ACTORS = {"person": "The person", "assessor": "The assessor", "manager": "The line manager"}
+
+
+def plain(text: object) -> str:
+    """Text shown inside Markdown as it is: $ would start a formula, * and _ emphasis, [ a link, : an emoji."""
+    if not isinstance(text, str):
+        return ""
+    return "".join("\\" + character if character in "\\`*_{}[]<>#+-.!|$~:" else character for character in text)

@@ -81,6 +81,8 @@ def run() -> None:
     page = st.navigation(sections())
     if ask(queries.is_demo_database):
         people_area.caption(DEMO_NOTICE)
+        # In the main area too: on a phone the sidebar starts collapsed.
+        st.markdown(f":small[:material/science: {DEMO_NOTICE}]")
     viewers.remember(viewer)
     _run.filters_area, _run.routed = filters_area, True
     try:

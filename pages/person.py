@@ -138,21 +138,43 @@ def plan_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def plan_list(frame: pd.DataFrame, reasons: bool = True) -> str:
+    """The plan as a Markdown list: reads on a phone, where a six-column table does not."""
+    lines = []
+    for _, row in frame.iterrows():
+        named = row["requirement_id"] if isinstance(row["requirement_id"], str) else row["category"]
+        head = f"**{glossary.plain(named)}**"
+        if reasons and isinstance(row["reason"], str):
+            head += f" · {charts.reason_label(row['reason'])}"
+        due = _due(row)
+        lines.append(f"- {head} · **{glossary.ACTORS[row['next_actor']]}**: {glossary.plain(row['next_step'])}"
+                     + (f" · *{due}*" if due else "")
+                     + f"  \n  :small[:gray[{glossary.plain(glossary.flagged(row['criterion']))}]]")
+    return "\n".join(lines)
+
+
 if target:
     st.subheader(f"What's left for level {target}")
     if unmet.empty:
         st.success(f"Nothing: every requirement of level {target} is met.")
+    elif print_view:
+        table(plan_table(unmet), f"{person['name']} what is left", plain=True, download=False)
     else:
-        shown_unmet = plan_table(unmet)
-        table(shown_unmet, f"{person['name']} what is left", plain=True, download=not print_view, key="download-left")
+        st.markdown(plan_list(unmet))
+        st.download_button("Download CSV", downloads.csv_bytes(plan_table(unmet)),
+                           file_name=downloads.file_name(f"{person['name']} what is left"), mime="text/csv",
+                           key="download-left", on_click="ignore", icon=":material/download:")
         if unmet["criterion"].map(glossary.is_incomplete).any():
             st.page_link(PAGES_DIR / "framework.py", label="⚠ Wording incomplete in the source document: see the "
                          "Framework page's list for HR to complete", icon=":material/menu_book:")
 if not renew.empty:
     st.subheader("Keep in date")
-    renewals = plan_table(renew).drop(columns="Why")
-    renewals["Requirement"] = renewals["Requirement"].where(renewals["Requirement"] != "", renew["category"].values)
-    table(renewals, f"{person['name']} keep in date", plain=True, download=not print_view, key="download-renew")
+    if print_view:
+        renewals = plan_table(renew).drop(columns="Why")
+        renewals["Requirement"] = renewals["Requirement"].where(renewals["Requirement"] != "", renew["category"].values)
+        table(renewals, f"{person['name']} keep in date", plain=True, download=False)
+    else:
+        st.markdown(plan_list(renew, reasons=False))
 
 if status == "top_of_role":
     st.subheader("Options: roles this role feeds")

@@ -51,7 +51,7 @@ unmet as (
                              || strftime(training_next.expires_date, '%-d %b %Y')
                         else '' end
             when 'training' then 'Renew mandatory training: ' || coalesce(training_out.courses, 'see the training record')
-            when 'awaiting_signoff' then 'Sign off the evidence submitted on ' || strftime(gaps.oldest_submitted_date, '%-d %b %Y')
+            when 'awaiting_signoff' then 'Sign off the evidence submitted for it'
             when 'expired' then 'Submit new evidence: the latest approved evidence is over two years old'
             when 'rejected' then 'Submit new evidence: the last was rejected (see the assessor''s note below)'
             else 'Gather evidence and submit it for sign-off'
