@@ -5,7 +5,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, glossary
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe
@@ -41,7 +41,8 @@ at_risk = int(summary["is_at_risk"].sum())
 columns = st.columns(3)
 columns[0].metric("Roles", len(summary))
 columns[1].metric("Roles at risk", at_risk, help="Roles with nobody ready to step in now.")
-columns[2].metric("Candidates ready now", int(summary["ready_now"].sum()))
+columns[2].metric(glossary.CANDIDATES_READY_NOW.name, int(summary["ready_now"].sum()),
+                  help=glossary.CANDIDATES_READY_NOW.meaning)
 
 st.altair_chart(charts.succession_chart(summary))
 

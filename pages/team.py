@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, downloads
+from dashboard import charts, downloads, glossary
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
@@ -53,38 +53,49 @@ if members.empty:
 
 counts = members["status"].value_counts()
 columns = st.columns(4)
-columns[0].metric("Members", len(members))
-columns[1].metric("Ready now", int(counts.get("ready", 0)))
-columns[2].metric("Ready on a date", int(counts.get("ready_on", 0)))
-columns[3].metric("Requirements awaiting sign-off", int(members["awaiting_signoff"].sum()),
-                  help="Next-level requirements not yet met that have evidence waiting for sign-off. The "
-                       "Awaiting sign-off tab below lists every submitted item, for any level.")
+columns[0].metric(glossary.STAFF_IN_POST.name, len(members), help=glossary.STAFF_IN_POST.meaning)
+columns[1].metric(glossary.READY_NOW.name, int(counts.get("ready", 0)), help=glossary.READY_NOW.meaning)
+columns[2].metric(glossary.READY_ON_A_DATE.name, int(counts.get("ready_on", 0)), help=glossary.READY_ON_A_DATE.meaning)
+columns[3].metric(glossary.EVIDENCE_AWAITING.name, int(members["evidence_awaiting_signoff"].sum()),
+                  help=glossary.EVIDENCE_AWAITING.meaning)
+# Every figure opens the named list behind it (the People page, with these filters).
+lists = {"ready": glossary.READY_NOW, "ready_on": glossary.READY_ON_A_DATE, "not_ready": glossary.NOT_READY,
+         "training_expired": glossary.EXPIRED_TRAINING, "awaiting_signoff": glossary.EVIDENCE_AWAITING}
+links = st.columns(len(lists))
+for column, (status, term) in zip(links, lists.items(), strict=True):
+    column.page_link(PAGES_DIR / "people.py", label=f"List: {term.name}", icon=":material/format_list_bulleted:",
+                     query_params={**url_params(filters), "status": status}, help=term.meaning)
 
 st.subheader("Members")
+st.caption("Readiest first: ready now, then by ready date, then those with fewest requirements left.")
 link = urlencode({key: value for key, value in url_params(filters).items() if key != "team"}, doseq=True)
 shown = pd.DataFrame({
     "Name": members["name"],
-    "Person page": "person?staff_id=" + members["staff_id"] + ("&" + link if link else ""),
-    "Team": members["team"],
+    "Staff ID": members["staff_id"],
+    "Status": members["status"].map(charts.STATUS_LABELS),
+    "Ready date": members["ready_date"],
+    glossary.REQUIREMENTS_MET.name: (members["progress"] * 100).round(0),
+    "Met": (members["requirements_met"].astype(str) + " of " + members["requirements_total"].astype(str)).where(
+        members["requirements_total"] > 0, "—"),
+    glossary.EVIDENCE_AWAITING.name: members["evidence_awaiting_signoff"],
+    "Mandatory training": members["training_ok"].map({True: "Up to date", False: "Out of date"}),
     "Role": members["role_title"],
     "Level": members["level"],
     "Target level": members["target_level"].fillna("—"),
-    "Requirements met": members["progress"] * 100,
-    "Met": (members["requirements_met"].astype(str) + " of " + members["requirements_total"].astype(str)).where(
-        members["requirements_total"] > 0, "—"),
-    "Status": members["status"].map(charts.STATUS_LABELS),
-    "Ready date": members["ready_date"],
-    "Awaiting sign-off": members["awaiting_signoff"],
-    "Training": members["training_ok"].map({True: "Up to date", False: "Out of date"}),
+    "Team": members["team"],
+    "Person page": "person?staff_id=" + members["staff_id"] + ("&" + link if link else ""),
 })
 if len(teams) == 1:
     shown = shown.drop(columns="Team")
 table(shown, f"team members {'-'.join(teams) if len(teams) == 1 else 'all'}", links=("Person page",), column_config={
+    "Name": st.column_config.TextColumn("Name", pinned=True),
     "Person page": st.column_config.LinkColumn("Person page", display_text="Open",
-                                              help="Open this person's page (in a new tab)"),
-    "Requirements met": st.column_config.ProgressColumn(
-        "Requirements met", min_value=0, max_value=100, format="%.0f%%",
-        help="Share of the next level's requirements met on the as-of date"),
+                                              help="Open this person's page: what is left and by when"),
+    glossary.REQUIREMENTS_MET.name: st.column_config.ProgressColumn(
+        glossary.REQUIREMENTS_MET.name, min_value=0, max_value=100, format="%.0f%%",
+        help=glossary.REQUIREMENTS_MET.meaning),
+    glossary.EVIDENCE_AWAITING.name: st.column_config.NumberColumn(
+        glossary.EVIDENCE_AWAITING.name, help=glossary.EVIDENCE_AWAITING.meaning),
 })
 
 if len(members) > HEATMAP_MAX_PEOPLE:

@@ -307,3 +307,35 @@ def test_top_of_role_shows_the_roles_it_feeds_with_coverage(app_db, sql):
     assert sorted(options["Role"]) == sorted(row[0] for row in expected)
     assert options["Coverage"].between(0, 100).all()
     assert list(options["Coverage"]) == sorted(options["Coverage"], reverse=True)
+
+
+# ---------------------------------------------------------------- one vocabulary
+
+
+def test_the_glossary_page_and_the_code_use_the_same_words():
+    from pathlib import Path
+
+    from dashboard import glossary
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "glossary.md").read_text()
+    for term in glossary.TERMS:
+        assert f"| **{term.name}** | {term.meaning} |" in text, term.name
+    names = [term.name.lower() for term in glossary.TERMS]
+    assert len(names) == len(set(names))  # different counts never share a name
+
+
+def test_the_team_page_uses_the_overview_words_for_the_same_counts(app_db, sql):
+    team = sql("select team from readiness_on(?::date) group by team order by count(*) desc limit 1", [TODAY])[0][0]
+    overview = open_app(params={"team": team})
+    at = open_app("pages/team.py", {"team": team})
+    assert_clean(at)
+    shared = set(metrics(at)) & set(metrics(overview))
+    assert {"Staff in post", "Ready now", "Evidence awaiting sign-off"} <= shared
+    for label in shared:
+        assert metrics(at)[label] == metrics(overview)[label], label
+    members = at.dataframe[0].value
+    order = {"Ready now": 0, "Ready on a date": 1, "Not ready": 2, "Top of role": 3}
+    assert list(members["Status"].map(order)) == sorted(members["Status"].map(order))
+    ready_on = members[members["Status"] == "Ready on a date"]["Ready date"]
+    assert list(ready_on) == sorted(ready_on)
+    assert list(members.columns[:4]) == ["Name", "Staff ID", "Status", "Ready date"]

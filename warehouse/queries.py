@@ -48,6 +48,13 @@ class Filters:
     ranges: tuple[int, ...] = field(default_factory=tuple)
 
 
+# Readiness first: ready now, then by ready date, then the rest.
+READINESS_ORDER = """
+    case status when 'ready' then 1 when 'ready_on' then 2 when 'not_ready' then 3 else 4 end,
+    ready_date nulls last, requirements_missing nulls last
+"""
+
+
 def _parameters(viewer: Viewer, filters: Filters | None = None, **extra) -> dict:
     parameters = {"viewer_role": viewer.access_role, "viewer_staff_id": viewer.staff_id}
     if filters is not None:
@@ -302,14 +309,23 @@ def blockers_board(con, viewer: Viewer, filters: Filters, categories: tuple[str,
 
 
 def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    """Every member in the filters with their readiness, for the Team page's table."""
+    """Every member in the filters with their readiness, for the Team page's table: readiest first (ready now,
+    then by ready date), with their items of evidence awaiting sign-off (the Overview's count, per person)."""
     sql = f"""
-        with {SCOPED_READINESS}
+        with {SCOPED_READINESS},
+        waiting as (
+            select staff_id, count(*) as evidence_awaiting_signoff
+            from stg_evidence
+            where status = 'submitted' and evidence_date <= $as_of
+            group by staff_id
+        )
         select staff_id, name, team, role_title, level, target_level, requirements_met, requirements_total,
                case when requirements_total > 0 then requirements_met / requirements_total end as progress,
-               status, ready_date, awaiting_signoff, training_ok, tenure_months, line_manager_id
+               status, ready_date, awaiting_signoff, training_ok, tenure_months, line_manager_id,
+               coalesce(waiting.evidence_awaiting_signoff, 0) as evidence_awaiting_signoff
         from scoped_readiness
-        order by team, name
+        left join waiting using (staff_id)
+        order by {READINESS_ORDER.replace("requirements_missing", "requirements_total - requirements_met")}, name, staff_id
     """
     return query(con, sql, _parameters(viewer, filters))
 
@@ -634,11 +650,6 @@ def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
 
 # The lists the People page shows (?status=...): the four readiness statuses, then two lists of their own.
 PEOPLE_LISTS = ("ready", "ready_on", "not_ready", "top_of_role", "training_expired", "awaiting_signoff")
-# Readiness first: ready now, then by ready date, then the rest.
-READINESS_ORDER = """
-    case status when 'ready' then 1 when 'ready_on' then 2 when 'not_ready' then 3 else 4 end,
-    ready_date nulls last, requirements_missing nulls last
-"""
 
 
 def people_by_status(con, viewer: Viewer, filters: Filters, status: str | None = None,
