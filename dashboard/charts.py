@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.glossary import is_incomplete
+
 # ---------------------------------------------------------------- words and colours used on every page
 
 STATUS_LABELS = {
@@ -165,7 +167,8 @@ def blocker_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     long = long[long["people"] > 0]
     return long.assign(
         Reason=long["reason"].str.removeprefix("reason_").map(REASON_LABELS),
-        Requirement=long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")",
+        Requirement=long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")"
+        + long["criterion"].map(lambda text: " ⚠ incomplete in source" if is_incomplete(text) else ""),
     )
 
 
@@ -192,7 +195,9 @@ def blockers_chart(frame: pd.DataFrame, title: str = "Requirements holding most 
 def quick_wins_chart(frame: pd.DataFrame) -> alt.Chart:
     """Requirements by the number of people for whom they are the only thing still missing."""
     return (
-        alt.Chart(frame.assign(Requirement=frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"))
+        alt.Chart(frame.assign(Requirement=frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"
+                               + frame["criterion"].map(lambda text: " ⚠ incomplete in source"
+                                                        if is_incomplete(text) else "")))
         .mark_bar(color="#0072B2")
         .encode(
             y=alt.Y("Requirement:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),

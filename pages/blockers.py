@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, glossary
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import describe, ignored_notice, quoted
-from dashboard.router import start_page
+from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
 CHART_ROWS = 15
@@ -56,13 +56,16 @@ shown = pd.DataFrame({
     "Requirement": ranked["requirement_id"],
     "People held back": ranked["people_blocked"],
     "Last thing left for": ranked["only_blocker"],
-    "Wording": ranked["criterion"],
+    "Wording": ranked["criterion"].map(glossary.flagged),
     "Category": ranked["category"],
     "Role": ranked["role_code"].map(role_titles),
     "Level": ranked["target_level"],
     **{label: ranked[f"reason_{reason}"] for reason, label in charts.REASON_LABELS.items()},
 })
 table(shown, "blocking requirements")
+if ranked["criterion"].map(glossary.is_incomplete).any():
+    st.page_link(PAGES_DIR / "framework.py", label=f"⚠ Some wording is {glossary.INCOMPLETE_FLAG}: see the "
+                 "Framework page's list for HR to complete", icon=":material/menu_book:")
 
 st.subheader("Who does it hold back?")
 labels = dict(zip(ranked["requirement_id"],

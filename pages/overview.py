@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, glossary
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
@@ -98,7 +98,7 @@ if holding_back.open:
             st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon=":material/arrow_forward:",
                          query_params=url_params(filters))
             with st.expander("The figures behind this chart"):
-                table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"],
+                table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"].map(glossary.flagged),
                                     "Category": top["category"], "People held back": top["people_blocked"],
                                     "Last thing left for": top["only_blocker"]}),
                       "top ten blockers")

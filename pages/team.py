@@ -23,7 +23,7 @@ viewer, filters = start_page()
 
 def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
-                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
+                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"].map(glossary.flagged),
                          "Evidence reference": awaiting["evidence_ref"]})
 
 
@@ -140,12 +140,12 @@ if evidence_tab.open:
                    "time to renew it.")
         table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
                             "Team": evidence["team"], "Requirement": evidence["requirement_id"],
-                            "Wording": evidence["criterion"]}),
+                            "Wording": evidence["criterion"].map(glossary.flagged)}),
               "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
 if tenure_tab.open:
     with tenure_tab:
         tenure = ask(queries.tenure_completing, viewer, filters, 90)
         st.caption(f"{len(tenure):,} minimum time(s) at level complete within 90 days.")
         table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"], "Team": tenure["team"],
-                            "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"]}),
+                            "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"].map(glossary.flagged)}),
               "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")

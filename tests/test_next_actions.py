@@ -339,3 +339,35 @@ def test_the_team_page_uses_the_overview_words_for_the_same_counts(app_db, sql):
     ready_on = members[members["Status"] == "Ready on a date"]["Ready date"]
     assert list(ready_on) == sorted(ready_on)
     assert list(members.columns[:4]) == ["Name", "Staff ID", "Status", "Ready date"]
+
+
+# ---------------------------------------------------------------- gaps in the source document
+
+
+def test_the_framework_page_lists_every_criterion_with_lost_words(app_db, sql):
+    from dashboard import glossary
+
+    expected = {row[0] for row in sql("select criterion_id from stg_criteria "
+                                      "where criterion like '%[…]%' or criterion like '%[...]%'")}
+    assert expected, "the shipped frameworks hold criteria with lost words"
+    assert expected == {row[0] for row in sql("select criterion_id from incomplete_criteria")}
+    # The pages' flag and the view agree on every criterion.
+    for criterion_id, text in sql("select criterion_id, criterion from stg_criteria"):
+        assert glossary.is_incomplete(text) == (criterion_id in expected), criterion_id
+    at = open_app("pages/framework.py")
+    assert_clean(at)
+    assert at.expander[0].label == f"⚠ {len(expected)} criteria incomplete in the source document"
+    listed = next(frame.value for frame in at.dataframe if "Wording" in frame.value.columns)
+    assert set(listed["Requirement"]) == expected
+
+
+def test_the_blockers_page_flags_lost_words_and_links_to_the_framework(app_db, sql):
+    at = open_app("pages/blockers.py")
+    assert_clean(at)
+    ranked = at.dataframe[0].value
+    incomplete = {row[0] for row in sql("select criterion_id from incomplete_criteria")}
+    flagged = ranked[ranked["Requirement"].isin(incomplete)]
+    if flagged.empty:
+        pytest.skip("no incomplete criterion blocks anyone in this demo")
+    assert flagged["Wording"].str.endswith("(⚠ incomplete in the source document)").all()
+    assert any("Framework page" in link.proto.label for link in at.get("page_link"))

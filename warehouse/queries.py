@@ -769,3 +769,14 @@ def person_options(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Dat
         met = frame.get("entry_requirements_met", pd.Series(dtype="float64"))
         frame = frame.assign(coverage=(met / totals.where(totals > 0)).astype("float64"))
     return frame.sort_values("coverage", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def incomplete_criteria(con, framework: str | None = None) -> pd.DataFrame:
+    """Criteria whose wording lost words in the source document (not personal data: no scope needed)."""
+    sql = """
+        select framework, role_code, role_title, level, category, criterion_id, criterion
+        from incomplete_criteria
+        where $framework is null or framework = $framework
+        order by framework, role_code, criterion_id
+    """
+    return query(con, sql, {"framework": framework})
