@@ -111,3 +111,38 @@ def test_pages_read_at_desktop_and_phone_widths(page, app_url, facts, width, nam
     # The demo notice is in the main area, not only in the (collapsed, on a phone) sidebar.
     assert page.locator("[data-testid='stMain']").get_by_text("Demo data: generated people").count() >= 1
     screenshot_at(page, name, width)
+
+
+def test_the_data_page_checks_every_file_and_names_a_file_of_another_kind(page, app_url, tmp_path):
+    header = "role_code,role_title,range,level,level_name,category,number,criterion\n"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(header + "ZZA,Role A,3,A,Developing,Nonsense,1,Some words\n")
+    second.write_text(header + "ZZB,Role B,x,A,Developing,Knowledge,1,Other words\n")
+    staff = tmp_path / "people.csv"
+    staff.write_text("staff_id,name,team,line_manager_id,role,level,level_start_date,email\n"
+                     "S9001,Alex Example,Blue Badge,,CBSO,A,2025-04-01,alex@example.org\n")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{app_url}/data")
+    page.get_by_role("heading", name="Load log").wait_for(timeout=120_000)
+    settle(page)
+    assert page.get_by_text("Choose what you are loading first").count() == 1
+    assert page.locator("[data-testid='stFileUploader']").count() == 0  # no default kind
+    page.locator("[data-testid='stSelectbox']").filter(has_text="What are you loading?").click()
+    page.get_by_role("option", name="Career framework (the criteria file, with its _roles file)").click()
+    settle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files([str(first), str(second)])
+    page.get_by_text("second.csv").first.wait_for(timeout=30_000)
+    settle(page)
+    problems = page.locator("[data-testid='stTable']").last.inner_text()
+    assert "first.csv" in problems and "second.csv" in problems  # every file's problems, not only the first
+    screenshot_at(page, "data-two-files", 1440)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="What are you loading?").click()
+    page.get_by_role("option", name="Evidence").click()
+    settle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(staff))
+    page.get_by_text("its columns look like a “Staff list” file").wait_for(timeout=30_000)
+    settle(page)
+    with page.expect_download(timeout=30_000) as download_info:
+        page.get_by_role("button", name="Download the template").click()
+    assert download_info.value.suggested_filename == "evidence-template.csv"
+    screenshot_at(page, "data-wrong-kind", 1440)

@@ -371,3 +371,43 @@ def test_the_blockers_page_flags_lost_words_and_links_to_the_framework(app_db, s
         pytest.skip("no incomplete criterion blocks anyone in this demo")
     assert flagged["Wording"].str.endswith("(⚠ incomplete in the source document)").all()
     assert any("Framework page" in link.proto.label for link in at.get("page_link"))
+
+
+# ---------------------------------------------------------------- the Data page
+
+
+@pytest.mark.parametrize("kind", ["framework", "framework_roles", "staff", "evidence", "training", "acting",
+                                  "mandatory_courses", "access"])
+def test_every_kind_has_a_template_whose_header_fits_that_kind(kind):
+    import csv
+    import io
+
+    from loaders import templates
+
+    header, example = list(csv.reader(io.StringIO(templates.template(kind).decode("utf-8-sig"))))
+    assert header == templates.columns(kind)
+    assert len(example) == len(header) and any(example)
+    assert templates.best_kind(header) == kind
+
+
+def test_a_file_of_another_kind_is_recognised_by_its_header():
+    from loaders import templates
+
+    staff_header = templates.columns("staff")
+    assert templates.best_kind(staff_header) == "staff"
+    assert templates.best_kind(["Email", " role "]) == "access"
+    assert templates.best_kind(["something", "else"]) is None
+
+
+def test_the_data_page_offers_the_templates_and_one_file_for_single_file_kinds(app_db):
+    at = open_app("pages/data.py")
+    assert_clean(at)
+    assert not at.get("file_uploader")
+    assert any("Choose what you are loading first" in info.value for info in at.info)
+    at.selectbox(key="data-kind").set_value("evidence").run()
+    (uploader,) = at.get("file_uploader")
+    assert not uploader.proto.multiple_files
+    assert [button.proto.label for button in at.get("download_button")][0] == "Download the template"
+    at.selectbox(key="data-kind").set_value("framework").run()
+    (uploader,) = at.get("file_uploader")
+    assert uploader.proto.multiple_files

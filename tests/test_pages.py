@@ -410,6 +410,8 @@ def test_framework_page_shows_levels_side_by_side(app_db, sql):
 def test_data_page_is_for_administrators_only(app_db, sql):
     at = open_app("pages/data.py")
     assert_clean(at)
+    assert at.selectbox(key="data-kind").value is None  # the kind must be chosen: no default
+    at.selectbox(key="data-kind").set_value("staff").run()
     assert at.get("file_uploader")
     assert len(at.dataframe[0].value) == sql("select count(*) from load_log")[0][0]
     at.sidebar.selectbox(key="view_as").set_value(persona(at, sql, "Staff"))
