@@ -49,14 +49,24 @@ if by_group.open:
     with by_group:
         left, right = st.columns([3, 2])
         with left:
-            event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
-                                    selection_mode=charts.TEAM_PICK)
-            # A click on a segment opens the named list behind it: that team's people with that status.
+            teams_in_chart, order, others = by_team, None, 0
+            if by_team["team"].nunique() > charts.TEAM_CHART_LIMIT:
+                # A large organisation: the top teams by a chosen measure, the rest summed up in one bar.
+                measure = st.selectbox(f"Show the {charts.TEAM_CHART_LIMIT} teams with",
+                                       list(charts.TEAM_MEASURES), format_func=charts.TEAM_MEASURES.get,
+                                       key="team-measure")
+                teams_in_chart, order, others = charts.top_teams(by_team, measure, charts.TEAM_CHART_LIMIT)
+            event = st.altair_chart(charts.status_by_team_chart(teams_in_chart, order), on_select="rerun",
+                                    key="team-bars", selection_mode=charts.TEAM_PICK)
+            # A click on a segment opens the named list behind it: that team's people with that status
+            # (the "all other teams" bar: everyone with that status).
             picked = event.selection.get(charts.TEAM_PICK, []) if event else []
             point = next((point for point in picked if point.get("team") and point.get("status")), None)
             if point:
-                st.switch_page(PAGES_DIR / "people.py", query_params={
-                    **url_params(filters), "team": point["team"], "status": point["status"]})
+                params = {**url_params(filters), "status": point["status"]}
+                if not (others and point["team"] == order[-1]):
+                    params["team"] = point["team"]
+                st.switch_page(PAGES_DIR / "people.py", query_params=params)
         with right:
             event = st.altair_chart(charts.status_by_range_chart(by_range), on_select="rerun", key="range-bars",
                                     selection_mode=charts.RANGE_PICK)
@@ -65,13 +75,19 @@ if by_group.open:
             if point:
                 st.switch_page(PAGES_DIR / "people.py", query_params={
                     **url_params(filters), "range": str(int(point["range"])), "status": point["status"]})
+        wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
+            index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
+        wide = wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"})
+        if others:
+            st.markdown(f"**All {len(wide):,} teams**")
+            st.caption("Search the table with its magnifying glass (top right of the table), or sort by any column.")
+            table(wide, "readiness by team", key="all-teams",
+                  column_config={"Team": st.column_config.TextColumn("Team", pinned=True)})
         with st.expander("The figures behind these charts"):
-            st.markdown("**By team**")
-            wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
-                index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
-            wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
-            table(wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"}),
-                  "readiness by team")
+            if not others:
+                st.markdown("**By team**")
+                table(wide, "readiness by team")
             st.markdown("**By grade range**")
             table(by_range.assign(status=by_range["status"].map(charts.STATUS_LABELS))
                   .rename(columns={"range": "Range", "status": "Readiness", "people": "People"}), "readiness by range")

@@ -213,7 +213,7 @@ if not evidence.empty:
     table(pd.DataFrame({
         "Date": evidence["evidence_date"],
         "Criterion": evidence["criterion_id"],
-        "Requirement": evidence["requirement_id"].fillna("(another level)"),
+        "Requirement": evidence["requirement_id"].fillna("(another role or level)"),
         "Status": evidence["status"].map(lambda value: statuses.get(value, value)),
         "Assessor": evidence["assessor"].fillna("—"),
         "Note": evidence["note"].fillna(""),

@@ -411,3 +411,46 @@ def test_the_data_page_offers_the_templates_and_one_file_for_single_file_kinds(a
     at.selectbox(key="data-kind").set_value("framework").run()
     (uploader,) = at.get("file_uploader")
     assert uploader.proto.multiple_files
+
+
+# ---------------------------------------------------------------- large organisations
+
+
+def status_frame(counts: dict[str, dict[str, int]]) -> pd.DataFrame:
+    return pd.DataFrame([{"team": team, "status": status, "people": people}
+                         for team, statuses in counts.items() for status, people in statuses.items()])
+
+
+TEAMS = status_frame({
+    "Alpha": {"ready": 5, "not_ready": 1},        # 6 people, 83% ready
+    "Bravo": {"not_ready": 9},                    # 9 people, 0% ready
+    "Charlie": {"ready_on": 1, "not_ready": 3},   # 4 people, 25% ready
+    "Delta": {"top_of_role": 2},                  # 2 people, 0% ready
+})
+
+
+@pytest.mark.parametrize(("measure", "first_two"), [("people", ["Bravo", "Alpha"]),
+                                                    ("not_ready", ["Bravo", "Charlie"]),
+                                                    ("least_ready", ["Bravo", "Delta"])])
+def test_a_large_organisation_shows_its_top_teams_and_sums_up_the_rest(measure, first_two):
+    from dashboard import charts
+
+    shown, order, others = charts.top_teams(TEAMS, measure, 2)
+    assert order == [*first_two, "All other 2 teams"] and others == 2
+    assert shown["people"].sum() == TEAMS["people"].sum()  # nobody lost: the rest are in the last bar
+    rest = TEAMS[~TEAMS["team"].isin(first_two)].groupby("status")["people"].sum().to_dict()
+    assert shown[shown["team"] == "All other 2 teams"].set_index("status")["people"].to_dict() == rest
+    assert charts.status_by_team_chart(shown, order).to_dict()["encoding"]["y"]["sort"] == order
+
+
+def test_the_overview_offers_a_measure_and_every_team_in_a_table_past_the_limit(app_db, sql, monkeypatch):
+    from dashboard import charts
+
+    monkeypatch.setattr(charts, "TEAM_CHART_LIMIT", 3)
+    teams = sql("select count(distinct team) from readiness_on(?::date)", [TODAY])[0][0]
+    at = open_app()
+    assert_clean(at)
+    assert at.selectbox(key="team-measure").options == list(charts.TEAM_MEASURES.values())
+    everyone = at.tabs[0].dataframe[0].value
+    assert len(everyone) == teams and everyone["Total"].sum() == int(metrics(at)["Staff in post"])
+    assert f"**All {teams:,} teams**" in [markdown.value for markdown in at.tabs[0].markdown]
