@@ -104,9 +104,10 @@ TEAM_MEASURES = {
 }
 
 
-def top_teams(frame: pd.DataFrame, measure: str, limit: int) -> tuple[pd.DataFrame, list[str], int]:
-    """People per team and status cut to the `limit` teams first by `measure`, plus one "All other N teams"
-    row per status; returns the rows, the teams in measure order (the other row last), and N."""
+def top_teams(frame: pd.DataFrame, measure: str, limit: int) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """People per team and status cut to the `limit` teams first by `measure`; returns their rows, the teams in
+    measure order, and the rest summed up per status (`status`, `people`, `teams`). The rest is not drawn as a
+    bar: beside thousands of people it would flatten every other bar."""
     totals = frame.pivot_table(index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
     totals = totals.reindex(columns=list(STATUS_LABELS), fill_value=0)
     people = totals.sum(axis=1)
@@ -117,13 +118,9 @@ def top_teams(frame: pd.DataFrame, measure: str, limit: int) -> tuple[pd.DataFra
     ranked = ranked.assign(team=totals.index.to_list()).reset_index(drop=True)
     order = ranked.sort_values([*ranked.columns[:-1], "team"])["team"].tolist()
     chosen, rest = order[:limit], order[limit:]
-    shown = frame[frame["team"].isin(chosen)]
-    if rest:
-        label = f"All other {len(rest):,} teams"
-        others = frame[frame["team"].isin(rest)].groupby("status", as_index=False)["people"].sum().assign(team=label)
-        shown = pd.concat([shown, others[["team", "status", "people"]]], ignore_index=True)
-        chosen = [*chosen, label]
-    return shown.reset_index(drop=True), chosen, len(rest)
+    others = (frame[frame["team"].isin(rest)].groupby("status", as_index=False)["people"].sum()
+              .assign(teams=len(rest)))
+    return frame[frame["team"].isin(chosen)].reset_index(drop=True), chosen, others
 
 
 def status_by_team_chart(frame: pd.DataFrame, order: list[str] | None = None) -> alt.Chart:

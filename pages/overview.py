@@ -49,24 +49,27 @@ if by_group.open:
     with by_group:
         left, right = st.columns([3, 2])
         with left:
-            teams_in_chart, order, others = by_team, None, 0
+            teams_in_chart, order, others = by_team, None, None
             if by_team["team"].nunique() > charts.TEAM_CHART_LIMIT:
-                # A large organisation: the top teams by a chosen measure, the rest summed up in one bar.
+                # A large organisation: the top teams by a chosen measure; the rest summed up in words.
                 measure = st.selectbox(f"Show the {charts.TEAM_CHART_LIMIT} teams with",
                                        list(charts.TEAM_MEASURES), format_func=charts.TEAM_MEASURES.get,
                                        key="team-measure")
                 teams_in_chart, order, others = charts.top_teams(by_team, measure, charts.TEAM_CHART_LIMIT)
             event = st.altair_chart(charts.status_by_team_chart(teams_in_chart, order), on_select="rerun",
                                     key="team-bars", selection_mode=charts.TEAM_PICK)
-            # A click on a segment opens the named list behind it: that team's people with that status
-            # (the "all other teams" bar: everyone with that status).
+            if others is not None:
+                rest = dict(zip(others["status"], others["people"], strict=True))
+                st.caption(f"The other {int(others['teams'].iloc[0]):,} teams: "
+                           + ", ".join(f"{int(rest.get(status, 0)):,} {label.lower()}"
+                                       for status, label in charts.STATUS_LABELS.items())
+                           + ". Every team is in the table below.")
+            # A click on a segment opens the named list behind it: that team's people with that status.
             picked = event.selection.get(charts.TEAM_PICK, []) if event else []
             point = next((point for point in picked if point.get("team") and point.get("status")), None)
             if point:
-                params = {**url_params(filters), "status": point["status"]}
-                if not (others and point["team"] == order[-1]):
-                    params["team"] = point["team"]
-                st.switch_page(PAGES_DIR / "people.py", query_params=params)
+                st.switch_page(PAGES_DIR / "people.py", query_params={
+                    **url_params(filters), "team": point["team"], "status": point["status"]})
         with right:
             event = st.altair_chart(charts.status_by_range_chart(by_range), on_select="rerun", key="range-bars",
                                     selection_mode=charts.RANGE_PICK)
@@ -79,13 +82,13 @@ if by_group.open:
             index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
         wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
         wide = wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"})
-        if others:
+        if others is not None:
             st.markdown(f"**All {len(wide):,} teams**")
             st.caption("Search the table with its magnifying glass (top right of the table), or sort by any column.")
             table(wide, "readiness by team", key="all-teams",
                   column_config={"Team": st.column_config.TextColumn("Team", pinned=True)})
         with st.expander("The figures behind these charts"):
-            if not others:
+            if others is None:
                 st.markdown("**By team**")
                 table(wide, "readiness by team")
             st.markdown("**By grade range**")
