@@ -162,7 +162,7 @@ def test_every_page_draws_its_charts_without_errors(page, app_url, demo, name, p
     if name == "data":
         assert page.get_by_text("Load log").count() >= 1
     if name == "person":
-        assert page.get_by_role("heading", name="Requirements for level").count() == 1
+        assert page.get_by_role("heading", name="What's left for level").count() == 1
 
 
 def test_clicking_a_team_bar_opens_the_people_behind_it(page, app_url, demo):
