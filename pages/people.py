@@ -83,6 +83,7 @@ def readiness_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Name": frame["name"],
         "Staff ID": frame["staff_id"],
+        "Person page": person_links(frame["staff_id"]),
         "Status": frame["status"].map(charts.STATUS_LABELS),
         "Ready date": frame["ready_date"],
         "Requirements met": (frame["requirements_met"].astype(str) + " of " + frame["requirements_total"].astype(str))
@@ -90,7 +91,6 @@ def readiness_rows(frame: pd.DataFrame) -> pd.DataFrame:
         "Team": frame["team"],
         "Role": frame["role_title"],
         "Level": frame["level"],
-        "Person page": person_links(frame["staff_id"]),
     })
 
 
@@ -98,13 +98,13 @@ def training_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Name": frame["name"],
         "Staff ID": frame["staff_id"],
+        "Person page": person_links(frame["staff_id"]),
         "Course": frame["course"],
         "Ran out on": frame["lapsed_date"],
         "Last completed": frame["last_completed_date"],
         "Team": frame["team"],
         "Role": frame["role_title"],
         "Level": frame["level"],
-        "Person page": person_links(frame["staff_id"]),
     })
 
 
@@ -112,13 +112,13 @@ def awaiting_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Name": frame["name"],
         "Staff ID": frame["staff_id"],
+        "Person page": person_links(frame["staff_id"]),
         glossary.EVIDENCE_AWAITING.name: frame["evidence_awaiting_signoff"],
         "Oldest submitted": frame["oldest_submitted_date"],
         "Criteria": frame["criteria"],
         "Team": frame["team"],
         "Role": frame["role_title"],
         "Level": frame["level"],
-        "Person page": person_links(frame["staff_id"]),
     })
 
 

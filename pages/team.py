@@ -61,9 +61,9 @@ columns[3].metric(glossary.EVIDENCE_AWAITING.name, int(members["evidence_awaitin
 # Every figure opens the named list behind it (the People page, with these filters).
 lists = {"ready": glossary.READY_NOW, "ready_on": glossary.READY_ON_A_DATE, "not_ready": glossary.NOT_READY,
          "training_expired": glossary.EXPIRED_TRAINING, "awaiting_signoff": glossary.EVIDENCE_AWAITING}
-links = st.columns(len(lists))
-for column, (status, term) in zip(links, lists.items(), strict=True):
-    column.page_link(PAGES_DIR / "people.py", label=f"List: {term.name}", icon=":material/format_list_bulleted:",
+with st.container(horizontal=True, wrap=True):  # labels in full, wrapping onto a second line when narrow
+    for status, term in lists.items():
+        st.page_link(PAGES_DIR / "people.py", label=f"List: {term.name}", icon=":material/format_list_bulleted:",
                      query_params={**url_params(filters), "status": status}, help=term.meaning)
 
 st.subheader("Members")
@@ -72,6 +72,7 @@ link = urlencode({key: value for key, value in url_params(filters).items() if ke
 shown = pd.DataFrame({
     "Name": members["name"],
     "Staff ID": members["staff_id"],
+    "Person page": "person?staff_id=" + members["staff_id"] + ("&" + link if link else ""),
     "Status": members["status"].map(charts.STATUS_LABELS),
     "Ready date": members["ready_date"],
     glossary.REQUIREMENTS_MET.name: (members["progress"] * 100).round(0),
@@ -83,7 +84,6 @@ shown = pd.DataFrame({
     "Level": members["level"],
     "Target level": members["target_level"].fillna("—"),
     "Team": members["team"],
-    "Person page": "person?staff_id=" + members["staff_id"] + ("&" + link if link else ""),
 })
 if len(teams) == 1:
     shown = shown.drop(columns="Team")

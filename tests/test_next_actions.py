@@ -87,13 +87,16 @@ def test_people_with_expired_training_name_the_course_and_when_it_ran_out(app_db
     assert shown["Staff ID"].nunique() == people
     # Each row checked against the raw training records: no record current on the day, and the latest
     # expiry on or before it is the date it ran out.
-    for row in shown.itertuples():
+    for _, row in shown.iterrows():
         records = sql("""select completed_on, expires_on from training join mandatory_courses using (course)
                          where staff_id = ? and course = ? and completed_on <= ?""",
-                      [row[2], row.Course, TODAY])
+                      [row["Staff ID"], row["Course"], TODAY])
         assert not any(expires is None or expires > TODAY for _, expires in records)
         lapsed = max((expires for _, expires in records), default=None)
-        assert (pd.Timestamp(lapsed) if lapsed else pd.NaT) is pd.NaT or pd.Timestamp(row[4]) == pd.Timestamp(lapsed)
+        if lapsed is None:  # never completed
+            assert pd.isna(row["Ran out on"])
+        else:
+            assert pd.Timestamp(row["Ran out on"]) == pd.Timestamp(lapsed)
     exported = csv_frame(next(data for name, data in downloads.items() if name.startswith("people-training")))
     assert len(exported) == len(shown) and set(exported.columns) >= {"Course", "Ran out on"}
 
@@ -338,7 +341,7 @@ def test_the_team_page_uses_the_overview_words_for_the_same_counts(app_db, sql):
     assert list(members["Status"].map(order)) == sorted(members["Status"].map(order))
     ready_on = members[members["Status"] == "Ready on a date"]["Ready date"]
     assert list(ready_on) == sorted(ready_on)
-    assert list(members.columns[:4]) == ["Name", "Staff ID", "Status", "Ready date"]
+    assert list(members.columns[:5]) == ["Name", "Staff ID", "Person page", "Status", "Ready date"]
 
 
 # ---------------------------------------------------------------- gaps in the source document
