@@ -91,7 +91,7 @@ else:
     blocked = board["blocked"] if chosen == board["requirement_id"] else ask(queries.blocked_people, viewer, filters,
                                                                            chosen)
     table(pd.DataFrame({
-        "Name": blocked["name"], "Team": blocked["team"], "Role": blocked["role_title"], "Level": blocked["level"],
+        "Name": blocked["name"], "Staff ID": blocked["staff_id"], "Team": blocked["team"], "Role": blocked["role_title"], "Level": blocked["level"],
         "Target level": blocked["target_level"], "Why": blocked["reason"].map(charts.reason_label),
         "Due": blocked["due_date"],
         "Last thing left": blocked["is_only_blocker"].map({True: "Yes", False: "No"}),

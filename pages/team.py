@@ -22,7 +22,8 @@ viewer, filters = start_page()
 
 
 def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
+    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"],
+                         "Staff ID": awaiting["staff_id"], "Team": awaiting["team"],
                          "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"].map(glossary.flagged),
                          "Evidence reference": awaiting["evidence_ref"]})
 
@@ -130,7 +131,8 @@ if training_tab.open:
     with training_tab:
         training = ask(queries.training_expiring, viewer, filters, 60)
         st.caption(f"{len(training):,} mandatory course record(s) run out within 60 days of the as-of date.")
-        table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"], "Team": training["team"],
+        table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"],
+                            "Staff ID": training["staff_id"], "Team": training["team"],
                             "Course": training["course"]}),
               "training expiring", empty="No mandatory training runs out in the next 60 days.")
 if evidence_tab.open:
@@ -139,13 +141,14 @@ if evidence_tab.open:
         st.caption(f"{len(evidence):,} requirement(s) met today on evidence that turns two years old within 90 days: "
                    "time to renew it.")
         table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
-                            "Team": evidence["team"], "Requirement": evidence["requirement_id"],
+                            "Staff ID": evidence["staff_id"], "Team": evidence["team"], "Requirement": evidence["requirement_id"],
                             "Wording": evidence["criterion"].map(glossary.flagged)}),
               "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
 if tenure_tab.open:
     with tenure_tab:
         tenure = ask(queries.tenure_completing, viewer, filters, 90)
         st.caption(f"{len(tenure):,} minimum time(s) at level complete within 90 days.")
-        table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"], "Team": tenure["team"],
+        table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"],
+                            "Staff ID": tenure["staff_id"], "Team": tenure["team"],
                             "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"].map(glossary.flagged)}),
               "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")
