@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, glossary
 from dashboard.connection import ask
 from dashboard.downloads import table
-from dashboard.filters import describe, ignored_notice, quoted
+from dashboard.filters import describe, ignored_notice, quoted, why_empty
 from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
@@ -37,7 +37,8 @@ if asked and asked != board["requirement_id"]:
     ignored_notice([f"requirement “{quoted(asked)}” (it holds nobody back under these filters)"])
     del st.query_params["requirement"]
 if ranked.empty:
-    st.info("Nothing holds anyone back under these filters.")
+    nobody = not int(ask(queries.team_sizes, viewer, filters)["people"].sum())
+    st.info(why_empty(viewer, filters) if nobody else "Nothing holds anyone back under these filters.")
     st.stop()
 
 top = ranked.head(CHART_ROWS)

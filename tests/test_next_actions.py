@@ -185,7 +185,8 @@ def test_an_unknown_list_is_named_on_the_people_page(app_db):
     assert any("list “bogus”" in warning and "ready-by date “someday”" in warning for warning in warnings(at))
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/team.py", "pages/person.py", "pages/people.py"])
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/team.py", "pages/person.py", "pages/people.py",
+                                  "pages/blockers.py"])
 def test_an_empty_page_says_the_as_of_date_emptied_it(app_db, page):
     at = open_app(page, {"as_of": "2000-01-01"})
     assert_clean(at)
