@@ -459,3 +459,13 @@ def test_the_overview_offers_a_measure_and_every_team_in_a_table_past_the_limit(
     assert len(everyone) == teams and everyone["Total"].sum() == int(metrics(at)["Staff in post"])
     assert f"**All {teams:,} teams**" in [markdown.value for markdown in at.tabs[0].markdown]
     assert any(caption.value.startswith(f"The other {teams - 3:,} teams: ") for caption in at.tabs[0].caption)
+
+
+def test_next_actions_hold_one_row_per_gap_with_its_reason_and_due_date(sql):
+    for day in (TODAY, TODAY - dt.timedelta(days=300), TODAY + dt.timedelta(days=200)):
+        gaps = sql("""select staff_id, requirement_id, reason, case when reason in ('tenure', 'expired') then due_date end
+                      from gaps_on(?::date) order by all""", [day])
+        actions = sql("""select staff_id, requirement_id, reason,
+                                case when reason in ('tenure', 'expired') then due_date end
+                         from next_actions_on(?::date) where kind = 'unmet' order by all""", [day])
+        assert actions == gaps, day
