@@ -196,8 +196,8 @@ def blocker_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     long = long[long["people"] > 0]
     return long.assign(
         Reason=long["reason"].str.removeprefix("reason_").map(REASON_LABELS),
-        Requirement=long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")"
-        + long["criterion"].map(lambda text: " ⚠ incomplete in source" if is_incomplete(text) else ""),
+        Requirement=long["criterion"].map(lambda text: "⚠ " if is_incomplete(text) else "")
+        + long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")",
     )
 
 
@@ -224,9 +224,8 @@ def blockers_chart(frame: pd.DataFrame, title: str = "Requirements holding most 
 def quick_wins_chart(frame: pd.DataFrame) -> alt.Chart:
     """Requirements by the number of people for whom they are the only thing still missing."""
     return (
-        alt.Chart(frame.assign(Requirement=frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"
-                               + frame["criterion"].map(lambda text: " ⚠ incomplete in source"
-                                                        if is_incomplete(text) else "")))
+        alt.Chart(frame.assign(Requirement=frame["criterion"].map(lambda text: "⚠ " if is_incomplete(text) else "")
+                               + frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"))
         .mark_bar(color="#0072B2")
         .encode(
             y=alt.Y("Requirement:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),

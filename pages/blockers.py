@@ -51,6 +51,9 @@ if rank == "Last thing left":
 else:
     st.altair_chart(charts.blockers_chart(top, title=f"The {len(top)} requirements holding most people back"))
 
+if top["criterion"].map(glossary.is_incomplete).any():
+    st.caption(f"⚠ marks wording {glossary.INCOMPLETE_FLAG} (words lost, shown as […]).")
+
 st.subheader("Every blocking requirement")
 role_titles = ask(queries.framework_roles).set_index("role_code")["role_title"]
 shown = pd.DataFrame({

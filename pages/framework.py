@@ -61,7 +61,7 @@ for column, level in zip(columns, levels.itertuples(), strict=True):
             for item in group.itertuples():
                 months = f" *(at least {int(item.min_months)} months)*" if pd.notna(item.min_months) else ""
                 either = " *(one of a choice)*" if isinstance(item.any_of, str) and item.any_of else ""
-                flag = f" *(⚠ {glossary.INCOMPLETE_FLAG})*" if glossary.is_incomplete(item.criterion) else ""
+                flag = f" *({glossary.INCOMPLETE_FLAG})*" if glossary.is_incomplete(item.criterion) else ""
                 lines.append(f"- {_plain(item.criterion)}{months}{either}{flag}")
             st.markdown(f"**{category}**\n\n" + "\n".join(lines))
 
