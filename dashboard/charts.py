@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.glossary import is_incomplete
+
 # ---------------------------------------------------------------- words and colours used on every page
 
 STATUS_LABELS = {
@@ -66,7 +68,9 @@ EVENT_COLOURS = {
     "Evidence rejected": "#D55E00",
     "Projected ready date": "#56B4E9",
 }
-TEAM_PICK = "pick"  # the Overview's click-a-team selection; st.altair_chart returns it under this name
+# The Overview's click-a-segment selections (team or range, and status); st.altair_chart returns them by name.
+TEAM_PICK = "pick"
+RANGE_PICK = "range_pick"
 
 
 def status_label(status: str | None) -> str:
@@ -83,9 +87,12 @@ def _scale(labels: dict[str, str], colours: dict[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(labels.values()), range=[colours[key] for key in labels])
 
 
-def _legend(title: str) -> alt.Legend:
-    # On the right, one entry per line: never clipped, however narrow the column.
-    return alt.Legend(title=title, orient="right", direction="vertical", labelLimit=260)
+def _legend(title: str, columns: int = 2) -> alt.Legend:
+    # Below the chart, two entries a line, labels never cut: on the right it took the bars' width on a
+    # phone (a 390 px screen drew labels and no bars) and clipped long labels ("Ready on a dat").
+    # (It starts where the plot does, after the axis labels: a chart with wide labels takes one column.)
+    return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=columns, labelLimit=0,
+                      titleOrient="top", symbolType="square")
 
 
 
@@ -97,41 +104,78 @@ def short_text(text: str, limit: int = 60) -> str:
 # ---------------------------------------------------------------- charts
 
 
-def status_by_team_chart(frame: pd.DataFrame) -> alt.Chart:
-    """People per readiness status in each team, as stacked bars; clicking a bar selects its team."""
-    pick = alt.selection_point(name=TEAM_PICK, fields=["team"], on="click", clear=False)
+# Past this many teams the Overview's team chart shows the top ones by a chosen measure and sums up the rest
+# (at 100,000 staff, 7,097 teams made a chart about 185,000 px tall).
+TEAM_CHART_LIMIT = 25
+TEAM_MEASURES = {
+    "people": "most people",
+    "not_ready": "most people not ready",
+    "least_ready": "the lowest share ready now or on a date",
+}
+
+
+def top_teams(frame: pd.DataFrame, measure: str, limit: int) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """People per team and status cut to the `limit` teams first by `measure`; returns their rows, the teams in
+    measure order, and the rest summed up per status (`status`, `people`, `teams`). The rest is not drawn as a
+    bar: beside thousands of people it would flatten every other bar."""
+    totals = frame.pivot_table(index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
+    totals = totals.reindex(columns=list(STATUS_LABELS), fill_value=0)
+    people = totals.sum(axis=1)
+    ready_share = (totals["ready"] + totals["ready_on"]) / people.where(people > 0)
+    keys = {"people": (-people,), "not_ready": (-totals["not_ready"], -people),
+            "least_ready": (ready_share, -people)}[measure]
+    ranked = pd.DataFrame({f"key{index}": key for index, key in enumerate(keys)}).rename_axis(None)
+    ranked = ranked.assign(team=totals.index.to_list()).reset_index(drop=True)
+    order = ranked.sort_values([*ranked.columns[:-1], "team"])["team"].tolist()
+    chosen, rest = order[:limit], order[limit:]
+    others = (frame[frame["team"].isin(rest)].groupby("status", as_index=False)["people"].sum()
+              .assign(teams=len(rest)))
+    return frame[frame["team"].isin(chosen)].reset_index(drop=True), chosen, others
+
+
+def status_by_team_chart(frame: pd.DataFrame, order: list[str] | None = None) -> alt.Chart:
+    """People per readiness status in each team, as stacked bars; clicking a segment selects its team and status."""
+    pick = alt.selection_point(name=TEAM_PICK, fields=["team", "status"], on="click", clear=False)
     return (
         alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS)))
         .mark_bar(cursor="pointer")
         .encode(
-            y=alt.Y("team:N", title="Team", sort="ascending", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("team:N", title="Team", sort=order or "ascending", axis=alt.Axis(labelLimit=180)),
             x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
-                            sort=list(STATUS_LABELS.values())),
+            color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS),
+                            legend=_legend("Readiness", columns=1), sort=list(STATUS_LABELS.values())),
+            # The status code rides along (detail), so a click can name it: the aggregate keeps only encoded fields.
+            detail="status:N",
             opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.85)),
             tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("Readiness:N", title="Readiness"),
                      alt.Tooltip("sum(people):Q", title="People")],
         )
         .add_params(pick)
-        .properties(title="Readiness by team (click a team to open it)", height=alt.Step(26))
+        .properties(title=alt.Title("Readiness by team", subtitle="Click a bar to list its people"),
+                    height=alt.Step(26))
     )
 
 
 def status_by_range_chart(frame: pd.DataFrame) -> alt.Chart:
-    """People per readiness status in each grade range, as stacked bars."""
+    """People per readiness status in each grade range, as stacked bars; clicking a segment selects it."""
+    pick = alt.selection_point(name=RANGE_PICK, fields=["range", "status"], on="click", clear=False)
     return (
         alt.Chart(frame.assign(Readiness=frame["status"].map(STATUS_LABELS),
                                Range="Range " + frame["range"].astype(str)))
-        .mark_bar()
+        .mark_bar(cursor="pointer")
         .encode(
             y=alt.Y("Range:N", title="Grade range", sort="ascending"),
             x=alt.X("sum(people):Q", title="People", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("Readiness:N", scale=_scale(STATUS_LABELS, STATUS_COLOURS), legend=_legend("Readiness"),
                             sort=list(STATUS_LABELS.values())),
+            detail=[alt.Detail("status:N"), alt.Detail("range:O")],
+            opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.85)),
             tooltip=[alt.Tooltip("Range:N", title="Grade range"), alt.Tooltip("Readiness:N", title="Readiness"),
                      alt.Tooltip("sum(people):Q", title="People")],
         )
-        .properties(title="Readiness by grade range", height=alt.Step(34))
+        .add_params(pick)
+        .properties(title=alt.Title("Readiness by grade range", subtitle="Click a bar to list its people"),
+                    height=alt.Step(34))
     )
 
 
@@ -162,7 +206,8 @@ def blocker_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     long = long[long["people"] > 0]
     return long.assign(
         Reason=long["reason"].str.removeprefix("reason_").map(REASON_LABELS),
-        Requirement=long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")",
+        Requirement=long["criterion"].map(lambda text: "⚠ " if is_incomplete(text) else "")
+        + long["criterion"].map(short_text) + " (" + long["requirement_id"] + ")",
     )
 
 
@@ -175,7 +220,7 @@ def blockers_chart(frame: pd.DataFrame, title: str = "Requirements holding most 
             y=alt.Y("Requirement:N", title=None, sort=alt.EncodingSortField("people_blocked", op="max", order="descending"),
                     axis=alt.Axis(labelLimit=420)),
             x=alt.X("sum(people):Q", title="People held back", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Reason:N", scale=_scale(REASON_LABELS, REASON_COLOURS), legend=_legend("Why"),
+            color=alt.Color("Reason:N", scale=_scale(REASON_LABELS, REASON_COLOURS), legend=_legend("Why", columns=1),
                             sort=list(REASON_LABELS.values())),
             tooltip=[alt.Tooltip("requirement_id:N", title="Requirement"), alt.Tooltip("criterion:N", title="Wording"),
                      alt.Tooltip("Reason:N", title="Why"), alt.Tooltip("sum(people):Q", title="People"),
@@ -189,7 +234,8 @@ def blockers_chart(frame: pd.DataFrame, title: str = "Requirements holding most 
 def quick_wins_chart(frame: pd.DataFrame) -> alt.Chart:
     """Requirements by the number of people for whom they are the only thing still missing."""
     return (
-        alt.Chart(frame.assign(Requirement=frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"))
+        alt.Chart(frame.assign(Requirement=frame["criterion"].map(lambda text: "⚠ " if is_incomplete(text) else "")
+                               + frame["criterion"].map(short_text) + " (" + frame["requirement_id"] + ")"))
         .mark_bar(color="#0072B2")
         .encode(
             y=alt.Y("Requirement:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
@@ -213,7 +259,7 @@ def team_heatmap_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("requirement_id:N", title="Requirement of the next level (hover over a square for its wording)",
                     sort="ascending", axis=alt.Axis(labelAngle=-90, labelFontSize=10, orient="top", labelOverlap=False)),
             y=alt.Y("name:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=200)),
-            color=alt.Color("State:N", scale=_scale(labels, colours), legend=_legend("Requirement")),
+            color=alt.Color("State:N", scale=_scale(labels, colours), legend=_legend("Requirement", columns=1)),
             tooltip=[alt.Tooltip("name:N", title="Person"), alt.Tooltip("requirement_id:N", title="Requirement"),
                      alt.Tooltip("category:N", title="Category"), alt.Tooltip("criterion:N", title="Wording"),
                      alt.Tooltip("State:N", title="State"),
@@ -257,7 +303,7 @@ def succession_chart(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("Role:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
             x=alt.X("sum(people):Q", title="Candidates", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Bench:N", scale=_scale(BENCH_LABELS, BENCH_COLOURS), legend=_legend("Bench"),
+            color=alt.Color("Bench:N", scale=_scale(BENCH_LABELS, BENCH_COLOURS), legend=_legend("Bench", columns=1),
                             sort=list(BENCH_LABELS.values())),
             tooltip=[alt.Tooltip("Role:N", title="Role"), alt.Tooltip("Bench:N", title="Bench"),
                      alt.Tooltip("sum(people):Q", title="Candidates"),

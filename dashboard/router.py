@@ -53,6 +53,7 @@ def sections() -> dict[str, list[st.Page]]:
         "Readiness": [
             _page("overview.py", "Overview", ":material/dashboard:", default=True),
             _page("team.py", "Team", ":material/groups:", "team"),
+            _page("people.py", "People", ":material/format_list_bulleted:", "people"),
             _page("person.py", "Person", ":material/person:", "person"),
         ],
         "Planning": [
@@ -80,6 +81,8 @@ def run() -> None:
     page = st.navigation(sections())
     if ask(queries.is_demo_database):
         people_area.caption(DEMO_NOTICE)
+        # In the main area too: on a phone the sidebar starts collapsed.
+        st.markdown(f":small[:material/science: {DEMO_NOTICE}]")
     viewers.remember(viewer)
     _run.filters_area, _run.routed, _run.page = filters_area, True, page.url_path or "overview"
     try:

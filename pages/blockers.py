@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, glossary
 from dashboard.audit import record_view
 from dashboard.connection import ask
 from dashboard.downloads import table
-from dashboard.filters import describe
-from dashboard.router import start_page
+from dashboard.filters import describe, ignored_notice, quoted, why_empty
+from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
 CHART_ROWS = 15
@@ -31,8 +31,14 @@ rank = right.radio("Rank by", ["People held back", "Last thing left"], horizonta
 board = ask(queries.blockers_board, viewer, filters, tuple(categories), tuple(reasons), rank == "Last thing left",
             st.query_params.get("requirement"))
 ranked = board["ranked"]
+asked = st.query_params.get("requirement")
+if asked and asked != board["requirement_id"]:
+    # A link naming a requirement nobody here is held back by (or none at all): say so, show the top one.
+    ignored_notice([f"requirement “{quoted(asked)}” (it holds nobody back under these filters)"])
+    del st.query_params["requirement"]
 if ranked.empty:
-    st.info("Nothing holds anyone back under these filters.")
+    nobody = not int(ask(queries.team_sizes, viewer, filters)["people"].sum())
+    st.info(why_empty(viewer, filters) if nobody else "Nothing holds anyone back under these filters.")
     st.stop()
 
 top = ranked.head(CHART_ROWS)
@@ -45,19 +51,25 @@ if rank == "Last thing left":
 else:
     st.altair_chart(charts.blockers_chart(top, title=f"The {len(top)} requirements holding most people back"))
 
+if top["criterion"].map(glossary.is_incomplete).any():
+    st.caption(f"⚠ marks wording {glossary.INCOMPLETE_FLAG} (words lost, shown as […]).")
+
 st.subheader("Every blocking requirement")
 role_titles = ask(queries.framework_roles).set_index("role_code")["role_title"]
 shown = pd.DataFrame({
     "Requirement": ranked["requirement_id"],
     "People held back": ranked["people_blocked"],
     "Last thing left for": ranked["only_blocker"],
-    "Wording": ranked["criterion"],
+    "Wording": ranked["criterion"].map(glossary.flagged),
     "Category": ranked["category"],
     "Role": ranked["role_code"].map(role_titles),
     "Level": ranked["target_level"],
     **{label: ranked[f"reason_{reason}"] for reason, label in charts.REASON_LABELS.items()},
 })
 table(shown, "blocking requirements")
+if ranked["criterion"].map(glossary.is_incomplete).any():
+    st.page_link(PAGES_DIR / "framework.py", label=f"⚠ Some wording is {glossary.INCOMPLETE_FLAG}: see the "
+                 "Framework page's list for HR to complete", icon=":material/menu_book:")
 
 st.subheader("Who does it hold back?")
 labels = dict(zip(ranked["requirement_id"],
@@ -84,7 +96,7 @@ else:
                                                                            chosen)
     record_view(viewer, "blockers", subject=chosen, people=len(blocked))
     table(pd.DataFrame({
-        "Name": blocked["name"], "Team": blocked["team"], "Role": blocked["role_title"], "Level": blocked["level"],
+        "Name": blocked["name"], "Staff ID": blocked["staff_id"], "Team": blocked["team"], "Role": blocked["role_title"], "Level": blocked["level"],
         "Target level": blocked["target_level"], "Why": blocked["reason"].map(charts.reason_label),
         "Due": blocked["due_date"],
         "Last thing left": blocked["is_only_blocker"].map({True: "Yes", False: "No"}),

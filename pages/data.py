@@ -14,6 +14,7 @@ from dashboard.router import start_page
 from dashboard.sign_in import local_admin_requested
 from dashboard.text import plain
 from dashboard.viewer import sign_in_configured
+from loaders import templates
 from loaders.database import database_path
 from loaders.errors import LoadError, LoadRejected
 from loaders.load import KINDS, check_files, load_files
@@ -63,66 +64,128 @@ def _problems(problems) -> pd.DataFrame:
                           "Problem": problem.rule} for problem in problems])
 
 
+COMPANION_SUFFIXES = ("_roles", "_rules")
+
+
+def _groups(files) -> list[list]:
+    """The uploads checked together: each file alone, except a framework's criteria file with its _roles and
+    _rules files."""
+    if kind != "framework":
+        return [[upload] for upload in files]
+    companions: dict[str, list] = {}
+    criteria = []
+    for upload in files:
+        stem = Path(upload.name).stem.lower()
+        suffix = next((suffix for suffix in COMPANION_SUFFIXES if stem.endswith(suffix)), None)
+        if suffix:
+            companions.setdefault(stem.removesuffix(suffix), []).append(upload)
+        else:
+            criteria.append(upload)
+    groups = [[upload, *companions.pop(Path(upload.name).stem.lower(), [])] for upload in criteria]
+    # A companion file alone: the loader says what is wrong.
+    return groups + [[upload] for uploads in companions.values() for upload in uploads]
+
+
+def _check(group) -> tuple[str, object]:
+    with tempfile.TemporaryDirectory(prefix="progression-upload-") as folder:
+        try:
+            return "checked", check_files(kind, _saved(group, Path(folder)), database_path())
+        except LoadRejected as rejection:
+            return "rejected", rejection
+        except LoadError as error:
+            return "error", str(error)
+
+
 kind = st.selectbox("What are you loading?", list(KINDS), format_func=lambda name: KIND_LABELS.get(name, name),
-                    key="data-kind")
-generation = st.session_state.setdefault("data-upload-generation", 0)
-files = st.file_uploader("Files (CSV or Excel)", type=["csv", "xlsx", "xlsm"], accept_multiple_files=True,
-                         key=f"data-upload-{kind}-{generation}",
-                         help="For a framework, upload the criteria file and its matching _roles and _rules files together.")
+                    key="data-kind", index=None, placeholder="Choose the kind of file first")
+if kind is None:
+    st.info("Choose what you are loading first: each kind of file has its own columns, and a template of each "
+            "(its header and an example row) can be downloaded once it is chosen.")
+    files = []
+else:
+    single = kind in templates.SINGLE_FILE
+    files_for = ({"framework": "criteria file", "framework_roles": "roles file (optional)"} if kind == "framework"
+                 else {kind: "template"})
+    buttons = st.columns(len(files_for) + 2)
+    for column, (name, words) in zip(buttons, files_for.items(), strict=False):
+        column.download_button(f"Download the {words}", templates.template(name),
+                               file_name=f"{name}-template.csv", mime="text/csv", key=f"template-{name}",
+                               icon=":material/download:", on_click="ignore",
+                               help="The columns this kind of file needs, with one example row to replace.")
+    generation = st.session_state.setdefault("data-upload-generation", 0)
+    uploaded = st.file_uploader(
+        "File (CSV or Excel)" if single else "Files (CSV or Excel)", type=["csv", "xlsx", "xlsm"],
+        accept_multiple_files=not single, key=f"data-upload-{kind}-{generation}",
+        help="One file." if single else "The criteria file and its matching _roles and _rules files together; "
+                                         "several frameworks at once are fine.")
+    files = ([uploaded] if uploaded else []) if single else list(uploaded or [])
 
 if files:
+    st.subheader("Check")
+    for upload in files:
+        # A file whose columns fit another kind better was probably chosen under the wrong kind.
+        stem = Path(upload.name).stem.lower()
+        if kind == "framework" and stem.endswith("_rules"):
+            continue  # a rules file (setting,value) is like no other kind's file
+        expected = "framework_roles" if kind == "framework" and stem.endswith("_roles") else kind
+        fits = templates.best_kind(templates.read_header(upload.name, upload.getvalue()))
+        if fits and fits != expected:
+            st.warning(f"{plain(Path(upload.name).name)}: its columns look like a "
+                       f"“{KIND_LABELS.get(fits, 'framework roles file')}” file, not "
+                       f"“{KIND_LABELS.get(expected, 'framework roles file')}”. Check the kind chosen above.",
+                       icon=":material/swap_horiz:")
     fingerprint = (kind, tuple((upload.name, hashlib.sha256(upload.getvalue()).hexdigest()) for upload in files))
     checked = st.session_state.get("data-checked")
     if not checked or checked[0] != fingerprint:
-        with st.spinner("Checking every row…"), tempfile.TemporaryDirectory(prefix="progression-upload-") as folder:
-            try:
-                outcome = ("checked", check_files(kind, _saved(files, Path(folder)), database_path()))
-            except LoadRejected as rejection:
-                outcome = ("rejected", rejection)
-            except LoadError as error:
-                outcome = ("error", str(error))
-        st.session_state["data-checked"] = checked = (fingerprint, outcome)
-    state, detail = checked[1]
+        with st.spinner("Checking every row…"):
+            outcomes = [_check(group) for group in _groups(files)]  # every file checked, not only the first
+        st.session_state["data-checked"] = checked = (fingerprint, outcomes)
+    outcomes = checked[1]
 
-    st.subheader("Check")
-    if state == "error":
-        st.error(plain(detail))
-    elif state == "rejected":
-        st.error(f"{detail.total} problem(s) found; nothing can be loaded until they are fixed.")
-        table(_problems(detail.problems), "problems", empty="")
-    else:
-        for result in detail:
-            if result.problems:
-                st.error(f"{plain(result.file_name)}: {result.problem_total} problem(s) in {result.rows} rows.")
-            else:
-                st.success(f"{plain(result.file_name)}: {result.rows} rows, all valid.")
-            for note in result.notes:
-                st.caption(f"{plain(result.file_name)}: {plain(note)}")
-        problems = _problems([problem for result in detail for problem in result.problems])
-        if not problems.empty:
-            shown_total = sum(result.problem_total for result in detail)
-            if shown_total > len(problems):
-                st.caption(f"Showing the first {len(problems)} of {shown_total} problems.")
-            table(problems, "problems")
-        elif st.button(f"Load {len(files)} file(s)", type="primary", key="data-load", icon=":material/upload:"):
-            if not viewer.can_load:  # never trust the button alone
-                st.stop()
-            bar = st.progress(0.0, text="Starting")
-            with tempfile.TemporaryDirectory(prefix="progression-upload-") as folder:
-                try:
-                    results = load_files(kind, _saved(files, Path(folder)), database_path(),
-                                         progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
-                except LoadRejected as rejection:
-                    st.error(plain(rejection))
-                    results = None
-                except LoadError as error:
-                    st.error(plain(error))
-                    results = None
-            if results is not None:
-                st.session_state["data-upload-generation"] = generation + 1
-                st.session_state.pop("data-checked", None)
-                st.session_state["data-loaded"] = [result.summary() for result in results]
-                st.rerun()
+    every_problem = []
+    for state, detail in outcomes:
+        if state == "error":
+            st.error(plain(detail))
+        elif state == "rejected":
+            st.error(f"{detail.total} problem(s) found; nothing can be loaded until they are fixed.")
+            every_problem.extend(detail.problems)
+        else:
+            for result in detail:
+                if result.problems:
+                    st.error(f"{plain(result.file_name)}: {result.problem_total} problem(s) in {result.rows} rows.")
+                else:
+                    st.success(f"{plain(result.file_name)}: {result.rows} rows, all valid.")
+                for note in result.notes:
+                    st.caption(f"{plain(result.file_name)}: {plain(note)}")
+                every_problem.extend(result.problems)
+    problems = _problems(every_problem)
+    clean = all(state == "checked" for state, _detail in outcomes)
+    if not problems.empty:
+        shown_total = sum(detail.total if state == "rejected" else sum(result.problem_total for result in detail)
+                          for state, detail in outcomes if state != "error")
+        if shown_total > len(problems):
+            st.caption(f"Showing the first {len(problems)} of {shown_total} problems.")
+        # A static table: long problems wrap instead of being cut off.
+        table(problems, "problems", plain=True)
+    elif clean and st.button(f"Load {len(files)} file(s)", type="primary", key="data-load", icon=":material/upload:"):
+        if not viewer.can_load:  # never trust the button alone
+            st.stop()
+        bar = st.progress(0.0, text="Starting")
+        with tempfile.TemporaryDirectory(prefix="progression-upload-") as folder:
+            try:
+                results = load_files(kind, _saved(files, Path(folder)), database_path(),
+                                     progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+            except LoadRejected as rejection:
+                st.error(plain(rejection))
+                results = None
+            except LoadError as error:
+                st.error(plain(error))
+                results = None
+        if results is not None:
+            st.session_state["data-upload-generation"] = generation + 1
+            st.session_state.pop("data-checked", None)
+            st.session_state["data-loaded"] = [result.summary() for result in results]
+            st.rerun()
 
 for line in st.session_state.pop("data-loaded", []):
     st.success(f"{plain(line)}. Every page now shows the new data.")

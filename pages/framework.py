@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard import glossary
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import framework_label
@@ -18,6 +19,15 @@ roles = ask(queries.framework_roles, filters.framework)
 if roles.empty:
     st.info("No framework is loaded yet. An administrator can load one on the Data page.")
     st.stop()
+
+incomplete = ask(queries.incomplete_criteria, filters.framework)
+if not incomplete.empty:
+    with st.expander(f"⚠ {len(incomplete)} criteria incomplete in the source document", expanded=False):
+        st.caption("Words of these criteria were lost from the source document (shown as […]). Until HR completes "
+                   "them in data/frameworks/ and reloads the framework, every page shows them as they are, flagged.")
+        table(pd.DataFrame({"Requirement": incomplete["criterion_id"], "Role": incomplete["role_title"],
+                            "Level": incomplete["level"], "Category": incomplete["category"],
+                            "Wording": incomplete["criterion"]}), "criteria incomplete in the source", key="incomplete")
 
 titles = dict(zip(roles["role_code"],
                   roles["role_title"] + " · range " + roles["range"].astype(str) + " · "
@@ -47,7 +57,8 @@ for column, level in zip(columns, levels.itertuples(), strict=True):
             for item in group.itertuples():
                 months = f" *(at least {int(item.min_months)} months)*" if pd.notna(item.min_months) else ""
                 either = " *(one of a choice)*" if isinstance(item.any_of, str) and item.any_of else ""
-                lines.append(f"- {plain(item.criterion)}{months}{either}")
+                flag = f" *({glossary.INCOMPLETE_FLAG})*" if glossary.is_incomplete(item.criterion) else ""
+                lines.append(f"- {plain(item.criterion)}{months}{either}{flag}")
             st.markdown(f"**{plain(category)}**\n\n" + "\n".join(lines))
 
 with st.expander("All criteria of this role as a table"):

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, glossary
 from dashboard.connection import ask
 from dashboard.downloads import table
-from dashboard.filters import describe, url_params
+from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
 from dashboard.router import PAGES_DIR, start_page
 from warehouse import queries
 
@@ -57,7 +57,7 @@ if filters.as_of > dt.date.today():
 overview = ask(queries.overview_figures, viewer, filters)
 figures = overview["headline"]
 if figures["staff_in_post"] == 0:
-    st.info("Nobody in post matches these filters. Widen the teams or ranges in the sidebar.")
+    st.info(why_empty(viewer, filters))
     st.stop()
 
 # Today's tiles partition the people in post into the charts' four statuses (same words, same colours); each opens
@@ -100,26 +100,56 @@ st.caption(f"Looking ahead: {FORECAST_ASSUMPTION}")
 by_team, by_range = overview["team"], overview["range"]
 # Only the open tab's queries run (the trend and the blockers each take a second or more at 100,000 staff,
 # see docs/benchmarks.md); the open tab is kept in the URL (?view=...) so a link reopens it.
+if st.query_params.get("view") not in (None, *VIEWS):
+    ignored_notice([f"tab “{quoted(st.query_params['view'])}” (no such tab; showing {VIEWS[0]})"])
+    del st.query_params["view"]
 by_group, over_time, holding_back = st.tabs(list(VIEWS), key="view", bind="query-params")
 if by_group.open:
     with by_group:
         left, right = st.columns([3, 2])
         with left:
-            event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
-                                    selection_mode=charts.TEAM_PICK)
+            teams_in_chart, order, others = by_team, None, None
+            if by_team["team"].nunique() > charts.TEAM_CHART_LIMIT:
+                # A large organisation: the top teams by a chosen measure; the rest summed up in words.
+                measure = st.selectbox(f"Show the {charts.TEAM_CHART_LIMIT} teams with",
+                                       list(charts.TEAM_MEASURES), format_func=charts.TEAM_MEASURES.get,
+                                       key="team-measure")
+                teams_in_chart, order, others = charts.top_teams(by_team, measure, charts.TEAM_CHART_LIMIT)
+            event = st.altair_chart(charts.status_by_team_chart(teams_in_chart, order), on_select="rerun",
+                                    key="team-bars", selection_mode=charts.TEAM_PICK)
+            if others is not None:
+                rest = dict(zip(others["status"], others["people"], strict=True))
+                st.caption(f"The other {int(others['teams'].iloc[0]):,} teams: "
+                           + ", ".join(f"{int(rest.get(status, 0)):,} {label.lower()}"
+                                       for status, label in charts.STATUS_LABELS.items())
+                           + ". Every team is in the table below.")
+            # A click on a segment opens the named list behind it: that team's people with that status.
             picked = event.selection.get(charts.TEAM_PICK, []) if event else []
-            team = next((point.get("team") for point in picked if point.get("team")), None)
-            if team:
-                st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
+            point = next((point for point in picked if point.get("team") and point.get("status")), None)
+            if point:
+                st.switch_page(PAGES_DIR / "people.py", query_params={
+                    **url_params(filters), "team": point["team"], "status": point["status"]})
         with right:
-            st.altair_chart(charts.status_by_range_chart(by_range))
+            event = st.altair_chart(charts.status_by_range_chart(by_range), on_select="rerun", key="range-bars",
+                                    selection_mode=charts.RANGE_PICK)
+            picked = event.selection.get(charts.RANGE_PICK, []) if event else []
+            point = next((point for point in picked if point.get("range") is not None and point.get("status")), None)
+            if point:
+                st.switch_page(PAGES_DIR / "people.py", query_params={
+                    **url_params(filters), "range": str(int(point["range"])), "status": point["status"]})
+        wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
+            index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
+        wide = wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"})
+        if others is not None:
+            st.markdown(f"**All {len(wide):,} teams**")
+            st.caption("Search the table with its magnifying glass (top right of the table), or sort by any column.")
+            table(wide, "readiness by team", key="all-teams",
+                  column_config={"Team": st.column_config.TextColumn("Team", pinned=True)})
         with st.expander("The figures behind these charts"):
-            st.markdown("**By team**")
-            wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
-                index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
-            wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
-            table(wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"}),
-                  "readiness by team")
+            if others is None:
+                st.markdown("**By team**")
+                table(wide, "readiness by team")
             st.markdown("**By grade range**")
             table(by_range.assign(status=by_range["status"].map(charts.STATUS_LABELS))
                   .rename(columns={"range": "Range", "status": "Readiness", "people": "People"}), "readiness by range")
@@ -146,7 +176,7 @@ if holding_back.open:
             st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon=":material/arrow_forward:",
                          query_params=url_params(filters))
             with st.expander("The figures behind this chart"):
-                table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"],
+                table(pd.DataFrame({"Requirement": top["requirement_id"], "Wording": top["criterion"].map(glossary.flagged),
                                     "Category": top["category"], "People held back": top["people_blocked"],
                                     "Last thing left for": top["only_blocker"]}),
                       "top ten blockers")

@@ -5,7 +5,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, glossary
 from dashboard.audit import logged_download, record_view
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
@@ -58,8 +58,8 @@ columns = st.columns(4)
 columns[0].metric("Roles filled from within", len(filled_from_within),
                   help="Roles with other roles feeding them. Entry roles are recruited from outside.")
 columns[1].metric("Roles at risk", int(summary["at_risk"].sum()), help=RISK_RULE)
-columns[2].metric("Candidates ready now", int(filled_from_within["ready_now"].sum()),
-                  help="Every entry requirement of the role met on the as-of date.")
+columns[2].metric(glossary.CANDIDATES_READY_NOW.name, int(filled_from_within["ready_now"].sum()),
+                  help=glossary.CANDIDATES_READY_NOW.meaning)
 columns[3].metric(f"Ready on {forecast_date:%d %b %Y}", int(filled_from_within["ready_within_12_months"].sum()),
                   help="The 'ready now' count with the as-of date set 12 months on. " + FORECAST_ASSUMPTION)
 lapsing = int(filled_from_within["lapsing_within_12_months"].sum())

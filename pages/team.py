@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, downloads
+from dashboard import charts, downloads, glossary
 from dashboard.audit import record_view
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
-from dashboard.filters import describe, url_params
+from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
 from dashboard.router import PAGES_DIR, start_page
 from dashboard.text import plain
 from warehouse import queries
@@ -24,8 +24,9 @@ viewer, filters = start_page()
 
 
 def awaiting_table(awaiting: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"], "Team": awaiting["team"],
-                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"],
+    return pd.DataFrame({"Submitted": awaiting["evidence_date"], "Name": awaiting["name"],
+                         "Staff ID": awaiting["staff_id"], "Team": awaiting["team"],
+                         "Requirement": awaiting["criterion_id"], "Wording": awaiting["criterion"].map(glossary.flagged),
                          "Evidence reference": awaiting["evidence_ref"]})
 
 
@@ -50,44 +51,55 @@ teams = sorted(members["team"].unique()) if not members.empty else list(filters.
 st.title(f"Team: {plain(teams[0])}" if len(teams) == 1 else "Teams")
 st.caption(describe(filters))
 if members.empty:
-    st.info("Nobody in post matches these filters. Choose another team in the sidebar.")
+    st.info(why_empty(viewer, filters))
     st.stop()
 
 record_view(viewer, "team", subject=", ".join(teams), people=len(members))  # members, heatmap and next actions
 counts = members["status"].value_counts()
 columns = st.columns(4)
-columns[0].metric("Members", len(members))
-columns[1].metric("Ready now", int(counts.get("ready", 0)))
-columns[2].metric("Ready on a date", int(counts.get("ready_on", 0)))
-columns[3].metric("Requirements awaiting sign-off", int(members["awaiting_signoff"].sum()),
-                  help="Next-level requirements not yet met that have evidence waiting for sign-off. The "
-                       "Awaiting sign-off tab below lists every submitted item, for any level.")
+columns[0].metric(glossary.STAFF_IN_POST.name, len(members), help=glossary.STAFF_IN_POST.meaning)
+columns[1].metric(glossary.READY_NOW.name, int(counts.get("ready", 0)), help=glossary.READY_NOW.meaning)
+columns[2].metric(glossary.READY_ON_A_DATE.name, int(counts.get("ready_on", 0)), help=glossary.READY_ON_A_DATE.meaning)
+columns[3].metric(glossary.EVIDENCE_AWAITING.name, int(members["evidence_awaiting_signoff"].sum()),
+                  help=glossary.EVIDENCE_AWAITING.meaning)
+# Every figure opens the named list behind it (the People page, with these filters).
+lists = {"ready": glossary.READY_NOW, "ready_on": glossary.READY_ON_A_DATE, "not_ready": glossary.NOT_READY,
+         "training_expired": glossary.EXPIRED_TRAINING, "awaiting_signoff": glossary.EVIDENCE_AWAITING}
+with st.container(horizontal=True, wrap=True):  # labels in full, wrapping onto a second line when narrow
+    for status, term in lists.items():
+        st.page_link(PAGES_DIR / "people.py", label=f"List: {term.name}", icon=":material/format_list_bulleted:",
+                     query_params={**url_params(filters), "status": status}, help=term.meaning)
 
 st.subheader("Members")
+st.caption("Readiest first: ready now, then by ready date, then those with fewest requirements left.")
 link = urlencode({key: value for key, value in url_params(filters).items() if key != "team"}, doseq=True)
 shown = pd.DataFrame({
     "Name": members["name"],
+    "Staff ID": members["staff_id"],
     "Person page": "person?staff_id=" + members["staff_id"] + ("&" + link if link else ""),
-    "Team": members["team"],
+    "Status": members["status"].map(charts.STATUS_LABELS),
+    "Ready date": members["ready_date"],
+    glossary.REQUIREMENTS_MET.name: (members["progress"] * 100).round(0),
+    "Met": (members["requirements_met"].astype(str) + " of " + members["requirements_total"].astype(str)).where(
+        members["requirements_total"] > 0, "—"),
+    glossary.EVIDENCE_AWAITING.name: members["evidence_awaiting_signoff"],
+    "Mandatory training": members["training_ok"].map({True: "Up to date", False: "Out of date"}),
     "Role": members["role_title"],
     "Level": members["level"],
     "Target level": members["target_level"].fillna("—"),
-    "Requirements met": members["progress"] * 100,
-    "Met": (members["requirements_met"].astype(str) + " of " + members["requirements_total"].astype(str)).where(
-        members["requirements_total"] > 0, "—"),
-    "Status": members["status"].map(charts.STATUS_LABELS),
-    "Ready date": members["ready_date"],
-    "Awaiting sign-off": members["awaiting_signoff"],
-    "Training": members["training_ok"].map({True: "Up to date", False: "Out of date"}),
+    "Team": members["team"],
 })
 if len(teams) == 1:
     shown = shown.drop(columns="Team")
 table(shown, f"team members {'-'.join(teams) if len(teams) == 1 else 'all'}", links=("Person page",), column_config={
+    "Name": st.column_config.TextColumn("Name", pinned=True),
     "Person page": st.column_config.LinkColumn("Person page", display_text="Open",
-                                              help="Open this person's page (in a new tab)"),
-    "Requirements met": st.column_config.ProgressColumn(
-        "Requirements met", min_value=0, max_value=100, format="%.0f%%",
-        help="Share of the next level's requirements met on the as-of date"),
+                                              help="Open this person's page: what is left and by when"),
+    glossary.REQUIREMENTS_MET.name: st.column_config.ProgressColumn(
+        glossary.REQUIREMENTS_MET.name, min_value=0, max_value=100, format="%.0f%%",
+        help=glossary.REQUIREMENTS_MET.meaning),
+    glossary.EVIDENCE_AWAITING.name: st.column_config.NumberColumn(
+        glossary.EVIDENCE_AWAITING.name, help=glossary.EVIDENCE_AWAITING.meaning),
 })
 
 if len(members) > HEATMAP_MAX_PEOPLE:
@@ -105,6 +117,9 @@ else:
 
 st.subheader("Next actions")
 # Only the open tab's query runs: each reads readiness for everyone in scope.
+if st.query_params.get("actions") not in (None, *ACTIONS):
+    ignored_notice([f"tab “{quoted(st.query_params['actions'])}” (no such tab; showing {ACTIONS[0]})"])
+    del st.query_params["actions"]
 awaiting_tab, training_tab, evidence_tab, tenure_tab = st.tabs(list(ACTIONS), key="actions", bind="query-params")
 if awaiting_tab.open:
     with awaiting_tab:
@@ -119,7 +134,8 @@ if training_tab.open:
     with training_tab:
         training = ask(queries.training_expiring, viewer, filters, 60)
         st.caption(f"{len(training):,} mandatory course record(s) run out within 60 days of the as-of date.")
-        table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"], "Team": training["team"],
+        table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"],
+                            "Staff ID": training["staff_id"], "Team": training["team"],
                             "Course": training["course"]}),
               "training expiring", empty="No mandatory training runs out in the next 60 days.")
 if evidence_tab.open:
@@ -128,13 +144,14 @@ if evidence_tab.open:
         st.caption(f"{len(evidence):,} requirement(s) met today on evidence that turns two years old within 90 days: "
                    "time to renew it.")
         table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
-                            "Team": evidence["team"], "Requirement": evidence["requirement_id"],
-                            "Wording": evidence["criterion"]}),
+                            "Staff ID": evidence["staff_id"], "Team": evidence["team"], "Requirement": evidence["requirement_id"],
+                            "Wording": evidence["criterion"].map(glossary.flagged)}),
               "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
 if tenure_tab.open:
     with tenure_tab:
         tenure = ask(queries.tenure_completing, viewer, filters, 90)
         st.caption(f"{len(tenure):,} minimum time(s) at level complete within 90 days.")
-        table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"], "Team": tenure["team"],
-                            "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"]}),
+        table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"],
+                            "Staff ID": tenure["staff_id"], "Team": tenure["team"],
+                            "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"].map(glossary.flagged)}),
               "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")

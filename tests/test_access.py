@@ -212,7 +212,8 @@ def test_tampered_url_parameters_leak_nothing_and_raise_nothing(app_db, con, pag
         "team": text, "framework": text, "range": text, "as_of": text, "staff_id": text})
     assert_clean(at)
     names = set(con.execute("select name from staff where staff_id <> ?", [staff_id]).fetchall())
-    shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
+    # (Who assessed a person's own evidence is part of their own record: the Person page shows it.)
+    shown = " ".join(str(frame.value.drop(columns=["Assessor"], errors="ignore").to_dict()) for frame in at.dataframe)
     assert not any(name[0] in shown for name in list(names)[:200])
 
 

@@ -162,20 +162,22 @@ def test_every_page_draws_its_charts_without_errors(page, app_url, demo, name, p
     if name == "data":
         assert page.get_by_text("Load log").count() >= 1
     if name == "person":
-        assert page.get_by_role("heading", name="Requirements for level").count() == 1
+        assert page.get_by_role("heading", name="What's left for level").count() == 1
 
 
-def test_clicking_a_team_bar_opens_that_teams_page(page, app_url, demo):
+def test_clicking_a_team_bar_opens_the_people_behind_it(page, app_url, demo):
+    # A segment opens its named list (the People page, that team and status); tests/test_browser_actions.py
+    # checks the list itself.
     page.goto(app_url)
     page.get_by_role("heading", name="Readiness overview").wait_for(timeout=60_000)
     settle(page, 2)
     team = demo["other_team"]
     page.locator(f".vega-embed path[aria-label*='Team: {team};']").first.click()
-    page.get_by_role("heading", name=f"Team: {team}", exact=True).wait_for(timeout=30_000)
-    settle(page, 1)
+    page.get_by_role("heading", name="People:", exact=False).first.wait_for(timeout=30_000)
+    settle(page)
     assert_no_errors(page)
     url = urllib.parse.urlparse(page.url)
-    assert url.path == "/team"
+    assert url.path == "/people"
     assert urllib.parse.parse_qs(url.query)["team"] == [team]
     assert page.locator("[data-testid='stSidebar'] [data-tag]").filter(has_text=team).count() == 1
 

@@ -112,11 +112,13 @@ def test_heatmap_colours_met_green_and_reasons_with_the_reason_palette():
     assert {row["State"] for row in values(spec("heatmap"))} == {"Met", "Awaiting sign-off", "No evidence"}
 
 
-def test_team_chart_selects_a_team_on_click():
-    chart_spec = spec("status by team")
+@pytest.mark.parametrize(("name", "pick", "field"), [("status by team", charts.TEAM_PICK, "team"),
+                                                     ("status by range", charts.RANGE_PICK, "range")])
+def test_status_charts_select_a_segment_on_click(name, pick, field):
+    chart_spec = spec(name)
     (parameter,) = chart_spec["params"]
-    assert parameter["name"] == charts.TEAM_PICK
-    assert parameter["select"]["fields"] == ["team"]
+    assert parameter["name"] == pick
+    assert parameter["select"]["fields"] == [field, "status"]
     assert parameter["select"]["on"] == "click"
 
 

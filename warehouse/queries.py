@@ -48,6 +48,13 @@ class Filters:
     ranges: tuple[int, ...] = field(default_factory=tuple)
 
 
+# Readiness first: ready now, then by ready date, then the rest.
+READINESS_ORDER = """
+    case status when 'ready' then 1 when 'ready_on' then 2 when 'not_ready' then 3 else 4 end,
+    ready_date nulls last, requirements_missing nulls last
+"""
+
+
 def _parameters(viewer: Viewer, filters: Filters | None = None, **extra) -> dict:
     parameters = {"viewer_role": viewer.access_role, "viewer_staff_id": viewer.staff_id}
     if filters is not None:
@@ -300,14 +307,23 @@ def blockers_board(con, viewer: Viewer, filters: Filters, categories: tuple[str,
 
 
 def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    """Every member in the filters with their readiness, for the Team page's table."""
+    """Every member in the filters with their readiness, for the Team page's table: readiest first (ready now,
+    then by ready date), with their items of evidence awaiting sign-off (the Overview's count, per person)."""
     sql = f"""
-        with {SCOPED_READINESS}
+        with {SCOPED_READINESS},
+        waiting as (
+            select staff_id, count(*) as evidence_awaiting_signoff
+            from stg_evidence
+            where status = 'submitted' and evidence_date <= $as_of
+            group by staff_id
+        )
         select staff_id, name, team, role_title, level, target_level, requirements_met, requirements_total,
                case when requirements_total > 0 then requirements_met / requirements_total end as progress,
-               status, ready_date, awaiting_signoff, training_ok, tenure_months, line_manager_id
+               status, ready_date, awaiting_signoff, training_ok, tenure_months, line_manager_id,
+               coalesce(waiting.evidence_awaiting_signoff, 0) as evidence_awaiting_signoff
         from scoped_readiness
-        order by team, name
+        left join waiting using (staff_id)
+        order by {READINESS_ORDER.replace("requirements_missing", "requirements_total - requirements_met")}, name, staff_id
     """
     return query(con, sql, _parameters(viewer, filters))
 
@@ -792,3 +808,139 @@ def lapse_reasons(con, viewer: Viewer, filters: Filters, ready_by: dt.date) -> p
         order by people desc, reason
     """
     return query(con, sql, _parameters(viewer, filters, ready_by=ready_by))
+
+
+# ---------------------------------------------------------------- the named lists behind every figure (People page)
+
+# The lists the People page shows (?status=...): the four readiness statuses, then two lists of their own.
+PEOPLE_LISTS = ("ready", "ready_on", "not_ready", "top_of_role", "training_expired", "awaiting_signoff")
+
+
+def people_by_status(con, viewer: Viewer, filters: Filters, status: str | None = None,
+                     limit: int | None = None) -> pd.DataFrame:
+    """People in the filters with one readiness status (None: everyone), readiest first; with `limit`, the
+    first rows, and `rows_in_total` counts them all."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    sql = f"""
+        with {SCOPED_READINESS}
+        select staff_id, name, team, role_title, level, target_level, status, ready_date,
+               requirements_met, requirements_total, requirements_missing, awaiting_signoff, training_ok,
+               count(*) over () as rows_in_total
+        from scoped_readiness
+        where $status is null or status = $status
+        order by {READINESS_ORDER}, name, staff_id
+        limit $limit
+    """
+    return query(con, sql, _parameters(viewer, filters, status=status, limit=limit))
+
+
+def people_training_expired(con, viewer: Viewer, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """One row per person in the filters and mandatory course out of date on the as-of date, with when it ran
+    out (empty: never completed), longest lapsed first; `people_in_total` counts the people, `rows_in_total`
+    the rows."""
+    sql = f"""
+        with {SCOPED_STAFF}
+        select scoped_staff.staff_id, scoped_staff.name, scoped_staff.team, scoped_staff.role_title,
+               scoped_staff.level, training.course, training.lapsed_date, training.last_completed_date,
+               count(distinct scoped_staff.staff_id) over () as people_in_total,
+               count(*) over () as rows_in_total
+        from mandatory_training_on($as_of) as training
+        join scoped_staff using (staff_id)
+        where not training.is_current
+        order by training.lapsed_date nulls first, scoped_staff.name, scoped_staff.staff_id, training.course
+        limit $limit
+    """
+    return query(con, sql, _parameters(viewer, filters, limit=limit))
+
+
+def people_awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """One row per person in the filters with evidence awaiting sign-off on the as-of date: how many items,
+    the oldest's date and the criteria, oldest first."""
+    sql = f"""
+        with {SCOPED_STAFF},
+        waiting as (
+            select staff_id, count(*) as evidence_awaiting_signoff, min(evidence_date) as oldest_submitted_date,
+                   string_agg(distinct criterion_id, ', ' order by criterion_id) as criteria
+            from stg_evidence
+            where status = 'submitted' and evidence_date <= $as_of
+            group by staff_id
+        )
+        select scoped_staff.staff_id, scoped_staff.name, scoped_staff.team, scoped_staff.role_title,
+               scoped_staff.level, waiting.evidence_awaiting_signoff, waiting.oldest_submitted_date,
+               waiting.criteria, count(*) over () as rows_in_total
+        from waiting
+        join scoped_staff using (staff_id)
+        order by waiting.oldest_submitted_date, scoped_staff.name, scoped_staff.staff_id
+        limit $limit
+    """
+    return query(con, sql, _parameters(viewer, filters, limit=limit))
+
+
+def person_next_actions(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.DataFrame:
+    """One person's next actions (next_actions_on): unmet requirements first, each with who acts next and
+    a due date where one can be worked out, then evidence and training to renew soon."""
+    sql = """
+        select actions.kind, actions.requirement_id, actions.category, actions.criterion, actions.reason,
+               actions.next_actor, actions.next_step, actions.due_date, actions.due_label, actions.is_overdue
+        from next_actions_on($as_of) as actions
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where actions.staff_id = $staff_id
+        order by actions.kind desc, actions.is_overdue desc, actions.due_date nulls last, actions.requirement_id
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
+
+
+def person_evidence(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.DataFrame:
+    """Every piece of evidence one person has recorded on or before the as-of date, newest first, with the
+    requirement of their target level it counts towards (empty for other levels' criteria)."""
+    sql = """
+        with
+        person as (
+            select staff.staff_id, staff.role_code, staff.target_level
+            from staff_in_post_on($as_of) as staff
+            join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+            where staff.staff_id = $staff_id
+        ),
+        members as (
+            select distinct members.criterion_id, members.requirement_id
+            from int_requirement_members as members
+            join person on members.role_code = person.role_code and members.level = person.target_level
+        )
+        select evidence.evidence_date, evidence.criterion_id, members.requirement_id, evidence.status,
+               evidence.assessor, evidence.note, evidence.evidence_ref
+        from stg_evidence as evidence
+        join person using (staff_id)
+        left join members using (criterion_id)
+        where evidence.evidence_date <= $as_of
+        order by evidence.evidence_date desc, evidence.criterion_id
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
+
+
+def person_options(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.DataFrame:
+    """The roles one person is a succession candidate for (succession_on), with `coverage` of each role's
+    entry requirements (0 to 1) and their bench, best covered first."""
+    sql = """
+        select succession.*
+        from succession_on($as_of) as succession
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        where succession.staff_id = $staff_id
+    """
+    frame = query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
+    if "coverage" not in frame.columns:  # the mart before numeric coverage: work it out from its counts
+        totals = frame.get("entry_requirements_total", pd.Series(dtype="float64"))
+        met = frame.get("entry_requirements_met", pd.Series(dtype="float64"))
+        frame = frame.assign(coverage=(met / totals.where(totals > 0)).astype("float64"))
+    return frame.sort_values("coverage", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def incomplete_criteria(con, framework: str | None = None) -> pd.DataFrame:
+    """Criteria whose wording lost words in the source document (not personal data: no scope needed)."""
+    sql = """
+        select framework, role_code, role_title, level, category, criterion_id, criterion
+        from incomplete_criteria
+        where $framework is null or framework = $framework
+        order by framework, role_code, criterion_id
+    """
+    return query(con, sql, {"framework": framework})
