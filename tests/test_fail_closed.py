@@ -100,8 +100,13 @@ def secrets_files(monkeypatch):
     secrets_singleton._reset()
 
 
+def can_upload(at) -> bool:
+    """The Data page's load area: the kind chooser (the file uploader appears once a kind is chosen)."""
+    return bool([box for box in at.selectbox if box.key == "data-kind"])
+
+
 def shows_nothing(at) -> bool:
-    return not (at.metric or at.dataframe or at.table or at.get("file_uploader") or at.tabs
+    return not (at.metric or at.dataframe or at.table or at.get("file_uploader") or can_upload(at) or at.tabs
                 or [box for box in at.sidebar.selectbox if box.key == "view_as"])
 
 
@@ -208,6 +213,7 @@ def test_local_administration_says_so_on_every_page(real_db, local_admin, page):
     assert "Local administration (PROGRESSION_LOCAL_ADMIN=1)" in at.warning[0].value
     assert not [box for box in at.sidebar.selectbox if box.key == "view_as"]
     if page == "pages/data.py":
+        at.selectbox(key="data-kind").set_value("staff").run()
         assert at.get("file_uploader")
 
 
@@ -321,7 +327,7 @@ def test_a_leaver_listed_as_admin_gets_nothing(real_db, real):
     at = signed_in(real["admin"])  # the admin in post still is one
     at.switch_page("pages/data.py")
     at.run()
-    assert at.get("file_uploader")
+    assert can_upload(at)
     tidy = next(frame.value for frame in at.dataframe if "Why" in frame.value.columns)
     row = tidy[tidy["Email"] == real["leaver"]].iloc[0]
     assert not row["Grants access today"] and row["Why"] == f"left on {TODAY:%d %b %Y}"

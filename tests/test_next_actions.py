@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import streamlit
 
+from dashboard.text import plain
 from tests.test_pages import TODAY, assert_clean, awaiting_sql, metrics, open_app
 
 D = dt.date(2025, 6, 1)
@@ -274,7 +275,7 @@ def test_person_page_leads_with_what_is_left(app_db, sql):
     gaps = dict(sql("select requirement_id, due_date from gaps_on(?::date) where staff_id = ? and reason = 'tenure'",
                     [TODAY, staff_id]))
     for requirement, due in gaps.items():
-        (item,) = [item for item in items if item.lstrip("- ").startswith(f"**{requirement.replace('.', chr(92) + '.')}**")]
+        (item,) = [item for item in items if item.lstrip("- ").startswith(f"**{plain(requirement)}**")]
         assert f"*Minimum time reached on {due:%-d %b %Y}*" in item
         assert "**The line manager**" in item
     assert all(any(f"**{actor}**" in item for actor in ("The person", "The assessor", "The line manager"))

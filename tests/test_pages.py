@@ -417,7 +417,7 @@ def test_data_page_is_for_administrators_only(app_db, sql):
     at.sidebar.selectbox(key="view_as").set_value(persona(at, sql, "Staff"))
     at.run()
     assert_clean(at)
-    assert not at.get("file_uploader")
+    assert not at.get("file_uploader") and not [box for box in at.selectbox if box.key == "data-kind"]
     assert any("Only administrators can load data" in warning.value for warning in at.warning)
     assert not at.dataframe
 
@@ -517,7 +517,7 @@ def test_a_signed_in_manager_sees_their_tree_and_no_view_as(app_db, sql):
     assert not [box for box in at.sidebar.selectbox if box.key == "view_as"]
     at.switch_page("pages/data.py")
     at.run()
-    assert not at.get("file_uploader")
+    assert not at.get("file_uploader") and not [box for box in at.selectbox if box.key == "data-kind"]
 
 
 # ---------------------------------------------------------------- a load is noticed at once
