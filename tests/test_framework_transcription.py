@@ -263,11 +263,39 @@ def test_time_based_criteria_are_minimum_months_at_level(framework_con):
         assert "minimum" in text.lower() or "month" in text.lower(), criterion_id
 
 
+# A criterion id is role.level.<initials of the category's words, minor words left out><number>.
+CATEGORY_CODES = {
+    "Qualifications": "Q", "Knowledge": "K", "Experience": "E", "Skills": "S",
+    KA: "KA", KSE: "KSE",
+    PURPOSE: "LP", OVERALL: "O", STANDARDS: "SS", ACCOUNTABILITIES: "RAR", TYPICAL: "TKSE",
+    "Knowledge, skills & experience": "KSE", "Organising and forward focus": "OFF",
+    "Communicating & influencing": "CI", "Scope of role": "SR", "Autonomy": "A", "Corporate expectations": "CE",
+}
+
+
 def test_criterion_ids_follow_the_pattern(framework_con):
-    bad = framework_con.execute(
-        "select criterion_id from criteria where criterion_id <> role_code || '.' || level || '.' "
-        "|| left(category, 1) || number").fetchall()
+    rows = framework_con.execute("select criterion_id, role_code, level, category, number from criteria").fetchall()
+    assert {category for _id, _role, _level, category, _number in rows} == set(CATEGORY_CODES)
+    bad = [criterion_id for criterion_id, role, level, category, number in rows
+           if criterion_id != f"{role}.{level}.{CATEGORY_CODES[category]}{number}"]
     assert bad == []
+
+
+def test_spot_check_ids_of_the_other_councils(framework_con):
+    wording = dict(framework_con.execute(
+        "select criterion_id, criterion from criteria where criterion_id in "
+        "('CSOL.2.KSE1', 'BPS.BPS12.TKSE2', 'BPS.BPS09.SS1', 'CSO.CS2.CE4', 'CSO.CS2.CI6')").fetchall())
+    assert wording == {
+        "CSOL.2.KSE1": "Minimum of 18 months experience in a similar role",
+        "BPS.BPS12.TKSE2": "Extensive relevant experience and success in a similar work environment, backed by "
+                           "evidence of appropriate specialist knowledge",
+        "BPS.BPS09.SS1": "People Management: Allocate work and monitor the standard of team performance and ensure "
+                         "resolution of any issues.",
+        "CSO.CS2.CE4": "Seek to meet the individual needs of customers and other staff and not to treat anyone less "
+                       "favourably on the grounds of race, age, disability, sex, gender reassignment, sexual "
+                       "orientation, pregnancy/maternity, religion or belief marriage and civil partnership",
+        "CSO.CS2.CI6": "Ability to challenge poor performance and behaviour",
+    }
 
 
 def test_other_councils_levels_load_in_the_documents_order(framework_con):
