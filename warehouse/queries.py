@@ -628,3 +628,14 @@ def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
         order by direct_reports desc, staff.team, staff.name
     """
     return query(con, sql, _parameters(viewer))
+
+
+def categories(con, framework: str | None = None) -> list[str]:
+    """The criteria categories of one framework (or of all, in their first framework's order), in display order."""
+    sql = """
+        select category from stg_framework_categories
+        where ($framework is null or framework = $framework)
+        group by category
+        order by min(category_order), category
+    """
+    return query(con, sql, {"framework": framework})["category"].tolist()
