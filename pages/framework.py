@@ -1,4 +1,4 @@
-"""Framework: browse a role's levels side by side, criteria grouped by category, with a search box."""
+"""Framework: browse a role's levels side by side (in tabs beyond four), criteria grouped by category, with a search box."""
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +10,7 @@ from dashboard.router import start_page
 from warehouse import queries
 
 viewer, filters = start_page(fields=("framework",))
+MAX_SIDE_BY_SIDE = 4
 
 
 def _plain(text: str) -> str:
@@ -42,7 +43,9 @@ if criteria.empty:
     st.stop()
 
 levels = criteria.drop_duplicates("level").sort_values("level_order")
-columns = st.columns(len(levels))
+# Side by side up to four levels (Medway's A-C, Maldon's 1-4); a longer ladder (Derbyshire's thirteen) in tabs.
+columns = (st.columns(len(levels)) if len(levels) <= MAX_SIDE_BY_SIDE
+           else st.tabs([f"{level.level}: {level.level_name}" for level in levels.itertuples()]))
 for column, level in zip(columns, levels.itertuples(), strict=True):
     with column:
         st.subheader(f"Level {level.level}: {level.level_name}")
