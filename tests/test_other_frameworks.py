@@ -307,3 +307,17 @@ def test_framework_page_shows_each_councils_levels(app_db, role, levels, tabs):
                          "CSO": "aylesbury_vale_customer_support"}[role]][2]
     shown = [markdown.value.split("**")[1] for markdown in at.markdown if markdown.value.startswith("**")]
     assert set(shown) == set(categories)
+
+
+def test_framework_page_opens_on_a_framework_people_are_on(app_db):
+    from tests.test_pages import assert_clean, open_app
+
+    at = open_app("pages/framework.py")
+    assert_clean(at)
+    staffed = {row[0] for row in query(app_db, "select distinct framework from staff join roles using (role_code)")}
+    opened = query(app_db, "select framework from roles where role_code = ?", [at.selectbox(key="framework-role").value])
+    # The demo's people are all on Medway's frameworks; Aylesbury Vale's, first by name, is not where it opens.
+    assert staffed <= set(MEDWAY)
+    assert opened[0][0] in staffed
+    options = at.selectbox(key="framework-role").options
+    assert len(options) == len(query(app_db, "select role_code from roles"))
