@@ -44,6 +44,19 @@ SETTINGS = ("evidence_window_months", "time_criteria_need_training", "category",
 NO_COURSES = "none"
 
 
+# Words left out of a category's initials ("Knowledge, skills and experience" -> KSE).
+MINOR_WORDS = ("and", "or", "of", "the", "to", "in", "for")
+
+
+def category_code_sql(expression: str) -> str:
+    """SQL for a category's code in criterion ids: the initials of its words, capitalised, leaving out minor words
+    and punctuation. One-word categories give their first letter (Medway's Q, K, E, S); "Key accountabilities"
+    gives KA, "Communicating & influencing" CI."""
+    minor = ", ".join(f"'{word}'" for word in MINOR_WORDS)
+    return (f"upper(array_to_string(list_transform(list_filter(string_split_regex({expression}, '[^A-Za-z0-9]+'), "
+            f"lambda word: word <> '' and lower(word) not in ({minor})), lambda word: left(word, 1)), ''))")
+
+
 def framework_name(path: Path) -> str:
     return path.stem.lower()
 
@@ -178,9 +191,12 @@ def _rules_checks(table: str) -> list[Check]:
               f"and not regexp_full_match(value, '[A-Za-z].*')"),
         Check("value", "this category already appears on an earlier row (categories match ignoring case)",
               repeated("lower(setting) = 'category'", "lower(value)")),
-        Check("value", "criterion ids use the category's first letter, and a category on an earlier row starts "
-                       "with the same letter",
-              repeated("lower(setting) = 'category'", "upper(left(value, 1))")),
+        Check("value", f"a category needs a word other than {', '.join(MINOR_WORDS)} (criterion ids use its initials)",
+              f"select source_row, value from {table} where lower(setting) = 'category' "
+              f"and {category_code_sql('value')} = ''"),
+        Check("value", "criterion ids use the initials of the category's words, and a category on an earlier row "
+                       "has the same initials",
+              repeated("lower(setting) = 'category'", category_code_sql("value"))),
         Check("value", "this course already appears on an earlier row",
               repeated("lower(setting) = 'mandatory_course'", "lower(value)")),
         Check("value", f"'{NO_COURSES}' says the framework uses no mandatory training, so it cannot be listed "
@@ -291,7 +307,7 @@ def write(con, table: str, context):
     con.execute(f"""
         create or replace temp table new_criteria as
         select
-            role_code || '.' || level || '.' || upper(left(categories.category, 1)) || try_cast(number as integer)
+            role_code || '.' || level || '.' || {category_code_sql("categories.category")} || try_cast(number as integer)
                 as criterion_id,
             role_code, level,
             -- Stored in the framework's spelling (its rules file's), whatever the case in this file.

@@ -117,7 +117,10 @@ BAD_RULES = [
     ("category twice in another case", [["category", "Knowledge"], ["category", "knowledge"]], 3, "value",
      "already appears"),
     ("two categories with one initial", [["category", "Knowledge"], ["category", "Kindness"]], 3, "value",
-     "first letter"),
+     "same initials"),
+    ("two categories with the same initials", [["category", "Key accountabilities"], ["category", "Known actions"]],
+     3, "value", "same initials"),
+    ("a category of minor words only", [["category", "And"]], 2, "value", "needs a word other than"),
     ("none with courses", [["mandatory_course", "GDPR"], ["mandatory_course", "none"]], 3, "value", "cannot be listed"),
     ("empty value", [["category", ""]], 2, "value", "a value is required"),
 ]
