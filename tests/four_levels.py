@@ -2,8 +2,8 @@
 
 One role with four numbered levels (Advisor 1 and 2, Co-ordinator 3, Senior Co-ordinator 4) and a
 minimum time (18 months) for moving from level 1 to level 2, as the Maldon document states. It stands
-in for data/frameworks/maldon*.csv until that transcription is in this branch; the wording of some
-criteria repeats Medway's CABS officer criteria exactly, so comparisons have something to match.
+in for data/frameworks/maldon*.csv until that transcription is in this branch; two level 2
+criteria repeat Medway's CABS officer level B wording exactly, so comparisons have something to match.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ CRITERIA = {
           ("Knowledge", "Clear understanding of health and safety procedures", None),
           ("Skills", "Proven ability to deliver accurate and high quality administration support", None)],
     "2": [("Qualifications", "Educated to NVQ level 3 / A Level standard or equivalent experience.", None),
+          ("Knowledge", "A sound knowledge of good customer service.", None),
           ("Knowledge", "Proven understanding of statutory and regulatory requirements", None),
           ("Experience", "Minimum of 18 months experience in a similar role", TENURE_MONTHS),
+          ("Skills", "Proficient in the use of task specific systems and software.", None),
           ("Skills", "Assist Co-ordinators in maintaining the reference material available to the team", None)],
     "3": [("Experience", "Proven ability to lead a team with experience in all aspects of people management", None),
           ("Experience", "Experience in setting, maintaining and monitoring standards of accuracy", None),
