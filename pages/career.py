@@ -85,6 +85,7 @@ left.selectbox("Role", list(titles), format_func=titles.get, key="career-role",
                on_change=_remember, args=("career-role", "role"))
 levels = ask(queries.framework_levels, role)
 level_names = dict(zip(levels["level"], "Level " + levels["level"] + ": " + levels["level_name"], strict=True))
+level_titles = dict(zip(levels["level"], "level " + levels["level"] + " (" + levels["level_name"] + ")", strict=True))
 own_next = person["target_level"] if role == person["role_code"] and isinstance(person["target_level"], str) else None
 level = st.query_params.get("level")
 if level not in level_names:
@@ -102,7 +103,7 @@ if gap.empty:
     st.stop()
 
 # ---------------------------------------------------------------- the answer
-st.subheader(f"{person['name']}: {titles[role].split(' · ')[0]}, {level_names[level].lower()}")
+st.subheader(f"{person['name']}: {titles[role].split(' · ')[0]}, {level_titles[level]}")
 if bool(gap["holds_level_already"].iloc[0]):
     st.success(f"{person['name']} already holds this level of this role, or a higher one.")
 met = int(gap["is_met"].sum())
@@ -131,7 +132,7 @@ frame = pd.DataFrame({
     "Requirement": gap["requirement_id"],
     "Wording": gap["requirement"],
     "Evidence date": gap["evidence_date"],
-    "Earliest date": gap["earliest_date"],
+    "Minimum time served on": gap["earliest_date"],
     "Matching wording they have evidence for": gap["matched_criterion"],
 })
 table(frame, f"what it would take {wanted} {role} {level}", empty="No requirements.")

@@ -72,18 +72,20 @@ with side_by_side:
         st.stop()
     sides = {"left": compared[compared["side"] == "left"], "right": compared[compared["side"] == "right"]}
     figures = st.columns(3)
-    figures[0].metric(f"Only in {left[2]}", int((~sides["left"]["has_match"]).sum()))
+    figures[0].metric("Only on the left", int((~sides["left"]["has_match"]).sum()), help=f"Only in {left[2]}")
     figures[1].metric("Matched on wording", int(sides["left"]["has_match"].sum()))
-    figures[2].metric(f"Only in {right[2]}", int((~sides["right"]["has_match"]).sum()))
+    figures[2].metric("Only on the right", int((~sides["right"]["has_match"]).sum()), help=f"Only in {right[2]}")
     only_left, only_right = st.columns(2)
     for column, side, label in ((only_left, "left", left[2]), (only_right, "right", right[2])):
         with column:
             st.subheader(f"Only in {label}")
             rows = sides[side][~sides[side]["has_match"]]
-            table(pd.DataFrame({"Category": rows["category"], "Requirement": rows["criterion_id"],
-                                "Wording": rows["criterion"]}),
-                  f"only in {label}", empty="Nothing: every criterion has a match on the other side.", plain=True,
-                  download=False)
+            if rows.empty:
+                st.info("Nothing: every criterion has a match on the other side.")
+            else:
+                # A static table, so long wording wraps; the requirement ID is its index.
+                st.table(pd.DataFrame({"Requirement": rows["criterion_id"], "Category": rows["category"],
+                                       "Wording": rows["criterion"]}).set_index("Requirement"))
     st.subheader("Matched on wording")
     matched = sides["left"][sides["left"]["has_match"]]
     table(pd.DataFrame({left[2]: matched["criterion"], right[2]: matched["matched_criterion"],
