@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 COMPARED = ["status", "requirements_met", "requirements_total", "ready_date", "tenure_months", "training_ok"]
-CATEGORY_ORDER = {"Qualifications": 1, "Knowledge": 2, "Experience": 3, "Skills": 4}
 DATE_COLUMNS = {"level_start_date", "left_on", "evidence_date", "completed_on", "expires_on", "start_date", "end_date"}
-TABLES = ("staff", "roles", "levels", "criteria", "evidence", "training", "acting", "mandatory_courses")
+TABLES = ("staff", "roles", "levels", "criteria", "evidence", "training", "acting", "mandatory_courses",
+          "framework_rules", "framework_categories", "framework_mandatory_courses")
 
 
 def read_tables(con) -> dict[str, pd.DataFrame]:
@@ -55,8 +55,9 @@ def readiness(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
         levels[["role_code", "level", "target_level"]], on=["role_code", "level"])
 
     # Requirements: criteria sharing an any_of label are one requirement, named after the first in document order.
-    members = criteria.copy()
-    members["category_order"] = members["category"].map(CATEGORY_ORDER)
+    # Categories are ordered as the criterion's framework lists them (its rules file).
+    members = criteria.merge(roles[["role_code", "framework"]], on="role_code").merge(
+        tables["framework_categories"], on=["framework", "category"])
     members["group"] = members["any_of"].fillna(members["criterion_id"])
     members = members.sort_values(["role_code", "level", "group", "category_order", "number"])
     members["requirement_id"] = members.groupby(["role_code", "level", "group"])["criterion_id"].transform("first")

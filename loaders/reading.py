@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loaders.errors import Problem, UnreadableFile
 
@@ -205,6 +206,8 @@ def _read_csv_with_duckdb(con, path: Path, table: str, header: list[str], notes:
         with duckdb.connect() as reader:
             reader.execute(PARSE_DATE_MACRO)
             rows = reader.sql(raw, params=[str(path), columns]).to_arrow_table()
+        # Numbered here: inside the load's transaction a new table's rowids are not 0, 1, 2, ...
+        rows = rows.append_column("source_row", pa.array(range(2, rows.num_rows + 2), pa.int64()))
         _stage_rows(con, rows, f"{table}_raw")
     _trim_invisible(con, f"{table}_raw", names, date_columns)
     _define_view(con, table)

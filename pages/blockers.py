@@ -11,7 +11,6 @@ from dashboard.router import start_page
 from warehouse import queries
 
 CHART_ROWS = 15
-CATEGORIES = ("Qualifications", "Knowledge", "Experience", "Skills")
 
 viewer, filters = start_page()
 
@@ -19,7 +18,7 @@ st.title("Blockers")
 st.caption(describe(filters))
 
 left, middle, right = st.columns([2, 3, 2])
-categories = left.multiselect("Categories", CATEGORIES, placeholder="All categories", key="blocker-categories")
+categories = left.multiselect("Categories", ask(queries.categories, filters.framework), placeholder="All categories", key="blocker-categories")
 reasons = middle.multiselect("Why", list(charts.REASON_LABELS), format_func=charts.REASON_LABELS.get,
                              placeholder="Any reason", key="blocker-reasons")
 rank = right.radio("Rank by", ["People held back", "Last thing left"], horizontal=True, key="blocker-rank",

@@ -47,7 +47,7 @@ with browse:
         levels = ask(queries.framework_levels, role)
         level_names.update(zip(levels["level"], "Level " + levels["level"] + ": " + levels["level_name"], strict=True))
     level = columns[2].selectbox("Level", list(level_names), format_func=level_names.get, key="browse-level")
-    categories = [ALL, *ask(queries.framework_categories, framework)]
+    categories = [ALL, *ask(queries.categories, framework)]
     category = columns[3].selectbox("Category", categories, format_func=lambda value: value or "All categories",
                                     key="browse-category")
     criteria = ask(queries.framework_browse, framework, role or None, level or None, category or None)

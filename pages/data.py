@@ -17,7 +17,7 @@ from loaders.load import KINDS, check_files, load_files
 from warehouse import queries
 
 KIND_LABELS = {
-    "framework": "Career framework (the criteria file, with its _roles file)",
+    "framework": "Career framework (the criteria file, with its _roles and _rules files)",
     "staff": "Staff list",
     "evidence": "Evidence",
     "training": "Training records",
@@ -60,7 +60,7 @@ kind = st.selectbox("What are you loading?", list(KINDS), format_func=lambda nam
 generation = st.session_state.setdefault("data-upload-generation", 0)
 files = st.file_uploader("Files (CSV or Excel)", type=["csv", "xlsx", "xlsm"], accept_multiple_files=True,
                          key=f"data-upload-{kind}-{generation}",
-                         help="For a framework, upload the criteria file and its matching _roles file together.")
+                         help="For a framework, upload the criteria file and its matching _roles and _rules files together.")
 
 if files:
     fingerprint = (kind, tuple((upload.name, hashlib.sha256(upload.getvalue()).hexdigest()) for upload in files))

@@ -107,6 +107,9 @@ class TinyWarehouse:
                 ('MGR.A.Q1', 'MGR', 'A', 'Qualifications', 1, 'Leadership course', null, null),
                 ('MGR.B.K1', 'MGR', 'B', 'Knowledge', 1, 'Strategic knowledge', null, null);
             insert into mandatory_courses values ('GDPR'), ('Safeguarding');
+            insert into framework_rules values ('fw', 24, true, false);
+            insert into framework_categories values
+                ('fw', 'Qualifications', 1), ('fw', 'Knowledge', 2), ('fw', 'Experience', 3), ('fw', 'Skills', 4);
         """)
 
     def staff(self, staff_id, level="A", level_start_date="2024-01-01", role_code="OFF", team="Team 1",

@@ -630,6 +630,17 @@ def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
     return query(con, sql, _parameters(viewer))
 
 
+def categories(con, framework: str | None = None) -> list[str]:
+    """The criteria categories of one framework (or of all, in their first framework's order), in display order."""
+    sql = """
+        select category from stg_framework_categories
+        where ($framework is null or framework = $framework)
+        group by category
+        order by min(category_order), category
+    """
+    return query(con, sql, {"framework": framework})["category"].tolist()
+
+
 # ---------------------------------------------------------------- careers and comparing frameworks
 
 
@@ -640,17 +651,6 @@ def framework_levels(con, role_code: str) -> pd.DataFrame:
         from stg_levels where role_code = $role_code order by level_order
     """
     return query(con, sql, {"role_code": role_code})
-
-
-def framework_categories(con, framework: str) -> list[str]:
-    """A framework's categories in their printed order."""
-    sql = """
-        select criteria.category, min(criteria.category_order) as category_order
-        from stg_criteria as criteria join stg_roles as roles using (role_code)
-        where roles.framework = $framework
-        group by criteria.category order by category_order nulls last, criteria.category
-    """
-    return query(con, sql, {"framework": framework})["category"].tolist()
 
 
 def framework_browse(con, framework: str, role_code: str | None = None, level: str | None = None,

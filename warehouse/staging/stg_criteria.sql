@@ -1,20 +1,22 @@
 -- grain: one row per criterion
--- purpose: criteria with their category's printed order and whether they are time-based (min_months)
+-- purpose: criteria with their category's order in their framework (framework_categories) and whether they are time-based (min_months)
 create or replace view stg_criteria as
 select
-    criterion_id,
-    role_code,
-    level,
-    category,
-    case category
-        when 'Qualifications' then 1
-        when 'Knowledge' then 2
-        when 'Experience' then 3
-        when 'Skills' then 4
+    criteria.criterion_id,
+    criteria.role_code,
+    criteria.level,
+    criteria.category,
+    case when categories.category_order is null
+        then error('criterion ' || criteria.criterion_id || ': its category is not one of its framework''s categories')
+        else categories.category_order
     end as category_order,
-    number,
-    criterion,
-    min_months,
-    any_of,
-    min_months is not null as is_time_based,
+    criteria.number,
+    criteria.criterion,
+    criteria.min_months,
+    criteria.any_of,
+    criteria.min_months is not null as is_time_based,
 from criteria
+join roles using (role_code)
+left join framework_categories as categories
+    on categories.framework = roles.framework
+    and categories.category = criteria.category

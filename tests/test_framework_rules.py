@@ -1,0 +1,168 @@
+"""Framework rules as data: the `<name>_rules.csv` file beside a framework, its validation and its defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_loaders import FRAMEWORK_HEADER, FRAMEWORK_ROWS, log, snapshot, write_csv
+
+from loaders.errors import LoadRejected
+from loaders.framework import DEFAULT_RULES
+from loaders.load import load_files
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "frameworks"
+MEDWAY_COURSES = [line.strip() for line in (ROOT / "data" / "mandatory_courses.csv").read_text().splitlines()[1:]
+                  if line.strip()]
+
+
+def rules_file(folder: Path, rows, name="mini") -> Path:
+    return write_csv(folder / f"{name}_rules.csv", ["setting", "value"], rows)
+
+
+def framework_file(folder: Path, rows=FRAMEWORK_ROWS, name="mini") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_csv(folder / f"{name}.csv", FRAMEWORK_HEADER, rows)
+
+
+def rows_of(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def stored_rules(db: Path, framework="mini") -> dict:
+    [settings] = rows_of(db, f"select evidence_window_months, time_criteria_need_training, mandatory_courses_listed "
+                             f"from framework_rules where framework = '{framework}'")
+    categories = [row[0] for row in rows_of(
+        db, f"select category from framework_categories where framework = '{framework}' order by category_order")]
+    courses = sorted(row[0] for row in rows_of(
+        db, f"select course from framework_mandatory_courses where framework = '{framework}'"))
+    return {"window": settings[0], "training": settings[1], "listed": settings[2], "categories": categories,
+            "courses": courses}
+
+
+@pytest.mark.parametrize("name", ["cabs", "customer_relations"])
+def test_medways_rules_files_hold_the_frameworks_rules(tmp_path, name):
+    # Medway's documents: evidence "within the last two years"; "a minimum of 12 months ... including up to
+    # date mandatory training"; criteria under Qualifications, Knowledge, Experience, Skills. The courses are
+    # the council's mandatory list (the documents name none).
+    db = tmp_path / "db.duckdb"
+    load_files("framework", [SHIPPED / f"{name}.csv"], db)
+    assert stored_rules(db, name) == {
+        "window": 24, "training": True, "listed": True,
+        "categories": ["Qualifications", "Knowledge", "Experience", "Skills"], "courses": sorted(MEDWAY_COURSES)}
+    [message] = [row[0] for row in rows_of(db, "select message from load_log where kind = 'framework'")]
+    assert f"rules from {name}_rules.csv" in message
+
+
+def test_without_a_rules_file_the_defaults_apply_and_the_log_says_so(tmp_path):
+    db = tmp_path / "db.duckdb"
+    load_files("framework", [framework_file(tmp_path / "in")], db)
+    assert stored_rules(db) == {"window": DEFAULT_RULES.evidence_window_months,
+                                "training": DEFAULT_RULES.time_criteria_need_training, "listed": False,
+                                "categories": list(DEFAULT_RULES.categories), "courses": []}
+    [message] = [row[0] for row in rows_of(db, "select message from load_log")]
+    assert "no rules file (mini_rules.csv): Medway's defaults" in message
+    # Listed as none: every course of the mandatory courses list applies.
+    load_files("mandatory_courses", [write_csv(tmp_path / "courses.csv", ["course"], [["GDPR"], ["Safeguarding"]])], db)
+    assert sorted(rows_of(db, "select course from stg_framework_mandatory_courses where framework = 'mini'")) == [
+        ("GDPR",), ("Safeguarding",)]
+
+
+def test_a_rules_file_sets_window_training_categories_and_courses(tmp_path):
+    folder = tmp_path / "in"
+    rows = [[*row[:5], {"Knowledge": "knowledge", "Experience": "Experience", "Skills": "Behaviours"}[row[5]], *row[6:]]
+            for row in FRAMEWORK_ROWS]
+    path = framework_file(folder, rows)
+    rules_file(folder, [["evidence_window_months", "36"], ["time_criteria_need_training", "No"],
+                        ["category", "Behaviours"], ["category", "Experience"], ["category", "Knowledge"],
+                        ["mandatory_course", "GDPR"]])
+    db = tmp_path / "db.duckdb"
+    load_files("framework", [path], db)
+    assert stored_rules(db) == {"window": 36, "training": False, "listed": True,
+                                "categories": ["Behaviours", "Experience", "Knowledge"], "courses": ["GDPR"]}
+    # Categories are stored in the rules file's spelling, and ordered as it lists them.
+    assert rows_of(db, "select criterion_id, category, category_order from stg_criteria where role_code = 'MGR' "
+                       "order by criterion_id") == [("MGR.A.K1", "Knowledge", 3), ("MGR.B.B1", "Behaviours", 1)]
+
+
+def test_none_means_no_mandatory_training(tmp_path):
+    folder = tmp_path / "in"
+    path = framework_file(folder)
+    rules_file(folder, [["mandatory_course", "none"]])
+    db = tmp_path / "db.duckdb"
+    load_files("framework", [path], db)
+    load_files("mandatory_courses", [write_csv(tmp_path / "courses.csv", ["course"], [["GDPR"]])], db)
+    assert stored_rules(db)["listed"] is True
+    assert rows_of(db, "select count(*) from stg_framework_mandatory_courses") == [(0,)]
+    [message] = [row[0] for row in rows_of(db, "select message from load_log where kind = 'framework'")]
+    assert "defaults for evidence_window_months, time_criteria_need_training, category" in message
+
+
+BAD_RULES = [
+    ("window in words", [["evidence_window_months", "two years"]], 2, "value", "whole number of months"),
+    ("window of zero", [["evidence_window_months", "0"]], 2, "value", "whole number of months"),
+    ("training maybe", [["time_criteria_need_training", "maybe"]], 2, "value", "yes or no"),
+    ("window twice", [["evidence_window_months", "24"], ["evidence_window_months", "36"]], 3, "setting",
+     "takes one value"),
+    ("unknown setting", [["evidence_years", "2"]], 2, "setting", "must be one of"),
+    ("category twice in another case", [["category", "Knowledge"], ["category", "knowledge"]], 3, "value",
+     "already appears"),
+    ("two categories with one initial", [["category", "Knowledge"], ["category", "Kindness"]], 3, "value",
+     "same initials"),
+    ("two categories with the same initials", [["category", "Key accountabilities"], ["category", "Known actions"]],
+     3, "value", "same initials"),
+    ("a category of minor words only", [["category", "And"]], 2, "value", "needs a word other than"),
+    ("none with courses", [["mandatory_course", "GDPR"], ["mandatory_course", "none"]], 3, "value", "cannot be listed"),
+    ("empty value", [["category", ""]], 2, "value", "a value is required"),
+]
+
+
+@pytest.mark.parametrize("case, rows, row, column, rule", BAD_RULES, ids=[case[0] for case in BAD_RULES])
+def test_a_bad_rules_file_is_rejected_naming_file_row_and_column(tmp_path, case, rows, row, column, rule):
+    folder = tmp_path / "in"
+    path = framework_file(folder)
+    rules_file(folder, rows)
+    db = tmp_path / "db.duckdb"
+    load_files("framework", [framework_file(tmp_path / "first")], db)
+    before = snapshot(db)
+    with pytest.raises(LoadRejected) as rejected:
+        load_files("framework", [path], db)
+    problems = rejected.value.problems
+    assert any(problem.file == "mini_rules.csv" and problem.row == row and problem.column == column
+               and rule in problem.rule for problem in problems), problems
+    assert snapshot(db) == before
+
+
+def test_each_criterions_category_must_be_one_of_its_frameworks(tmp_path):
+    folder = tmp_path / "in"
+    path = framework_file(folder)  # uses Knowledge, Experience and Skills
+    rules_file(folder, [["category", "Knowledge"], ["category", "Experience"]])
+    with pytest.raises(LoadRejected) as rejected:
+        load_files("framework", [path], tmp_path / "db.duckdb")
+    [problem] = rejected.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == ("mini.csv", 6, "category", "Skills")
+    assert "must be one of: Knowledge, Experience" in problem.rule
+
+
+def test_a_rules_file_alone_is_refused(tmp_path):
+    with pytest.raises(LoadRejected, match="rules file must be loaded with its framework file"):
+        load_files("framework", [rules_file(tmp_path, [["evidence_window_months", "24"]])], tmp_path / "db.duckdb")
+
+
+def test_changing_only_the_rules_reloads_and_reloading_the_same_changes_nothing(tmp_path):
+    folder = tmp_path / "in"
+    path = framework_file(folder)
+    rules_file(folder, [["evidence_window_months", "24"]])
+    db = tmp_path / "db.duckdb"
+    load_files("framework", [path], db)
+    load_files("framework", [path], db)
+    rules_file(folder, [["evidence_window_months", "36"]])
+    load_files("framework", [path], db)
+    assert [entry[2] for entry in log(db)] == ["loaded", "unchanged", "loaded"]
+    assert stored_rules(db)["window"] == 36
