@@ -25,7 +25,7 @@ import math
 import random
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loaders.database import ROOT, connect_read_only, database_path
@@ -41,6 +41,7 @@ DEMO_FOLDER = ROOT / "data" / "demo"
 DEFAULT_FRAMEWORKS = ("cabs", "customer_relations")
 MEDWAY_EMAIL_DOMAIN = "demo.medway.example"
 EARLIEST_DATE = dt.date(1950, 1, 1)
+DEFAULT_WINDOW_MONTHS = 24  # only for a database without rules tables; frameworks carry their own
 
 COLUMNS = {
     "staff": ("staff_id", "name", "team", "line_manager_id", "role", "level", "level_start_date", "email"),
@@ -127,7 +128,17 @@ class Framework:
     roles: dict[str, Role]
     levels: dict[str, tuple[str, ...]]
     criteria: tuple[Criterion, ...]
-    courses: tuple[str, ...]
+    courses: tuple[str, ...]  # the mandatory courses list
+    # Each framework's own rules (its rules file): the courses its staff must keep current, the evidence window.
+    framework_courses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    window_months: dict[str, int] = field(default_factory=dict)
+
+    def courses_for(self, role_code: str) -> tuple[str, ...]:
+        # A framework that lists no mandatory course still has staff who take the council's corporate courses.
+        return self.framework_courses.get(self.roles[role_code].framework) or self.courses
+
+    def window_for(self, role_code: str) -> int:
+        return self.window_months.get(self.roles[role_code].framework, DEFAULT_WINDOW_MONTHS)
 
     def framework_names(self) -> list[str]:
         return list(dict.fromkeys(role.framework for role in self.roles.values()))
@@ -240,32 +251,46 @@ def read_framework(db=None) -> Framework:
             "select criterion_id, role_code, level, category, min_months from criteria "
             "order by role_code, level, category, number").fetchall())
         courses = tuple(row[0] for row in con.execute("select course from mandatory_courses order by course").fetchall())
+        framework_courses = {name: () for name, in con.execute("select framework from stg_framework_rules").fetchall()}
+        for name, course in con.execute("select framework, course from stg_framework_mandatory_courses "
+                                        "order by framework, course").fetchall():
+            framework_courses[name] += (course,)
+        window_months = dict(con.execute("select framework, evidence_window_months from stg_framework_rules").fetchall())
     finally:
         con.close()
-    return Framework(roles, levels, criteria, courses)
+    return Framework(roles, levels, criteria, courses, framework_courses, window_months)
 
 
 def only_frameworks(framework: Framework, names: Sequence[str] | None) -> Framework:
     """The part of `framework` the workforce works in: the named frameworks, else Medway's, else all loaded."""
     loaded = framework.framework_names()
     if names:
-        unknown = [name for name in names if name not in loaded]
-        if unknown:
-            raise UnreadableFile(f"no framework named {', '.join(unknown)} is loaded (loaded: {', '.join(loaded)})")
-        chosen = list(names)
+        chosen = [framework_named(name, loaded) for name in names]
     else:
         chosen = [name for name in DEFAULT_FRAMEWORKS if name in loaded] or loaded
     roles = {code: role for code, role in framework.roles.items() if role.framework in chosen}
-    return Framework(roles, {code: framework.levels[code] for code in roles if code in framework.levels},
-                     tuple(criterion for criterion in framework.criteria if criterion.role_code in roles),
-                     framework.courses)
+    return replace(framework, roles=roles, levels={code: framework.levels[code] for code in roles},
+                   criteria=tuple(criterion for criterion in framework.criteria if criterion.role_code in roles))
+
+
+def framework_named(name: str, loaded: Sequence[str]) -> str:
+    """The loaded framework called `name`, or the only one whose name starts with it (`maldon` for
+    `maldon_customer_solutions`); anything else is refused, naming what is loaded."""
+    if name in loaded:
+        return name
+    starting = [candidate for candidate in loaded if candidate.startswith(name.lower())]
+    if len(starting) == 1:
+        return starting[0]
+    what = f"{len(starting)} frameworks start with {name}" if starting else f"no framework named {name} is loaded"
+    raise UnreadableFile(f"{what} (loaded: {', '.join(loaded)})")
 
 
 def email_domain_for(framework: Framework) -> str:
     names = framework.framework_names()
     if set(names) <= set(DEFAULT_FRAMEWORKS):
         return MEDWAY_EMAIL_DOMAIN
-    return "demo." + re.sub("[^a-z0-9]+", "-", names[0].lower()).strip("-") + ".example"
+    # The council's part of the name: maldon_customer_solutions -> demo.maldon.example
+    return "demo." + re.split("[^a-z0-9]+", names[0].lower())[0] + ".example"
 
 
 def build_demo(db=None, staff_count: int = 150, seed: int = 2025, as_of: dt.date | None = None,
@@ -278,8 +303,8 @@ def build_demo(db=None, staff_count: int = 150, seed: int = 2025, as_of: dt.date
     """
     load_shipped_configuration(db, frameworks_folder)
     folder = Path(folder) if folder else DEMO_FOLDER
-    framework = only_frameworks(read_framework(db), frameworks)
-    files = generate_demo_files(folder, framework, staff_count=staff_count, seed=seed, as_of=as_of)
+    files = generate_demo_files(folder, read_framework(db), staff_count=staff_count, seed=seed, as_of=as_of,
+                                frameworks=frameworks)
     # Order matters: evidence, training and acting refer to staff already loaded.
     for kind in ("staff", "evidence", "training", "acting"):
         if has_rows(files[kind]):  # a one-role framework has no role to act up into: no acting file to load
@@ -291,11 +316,13 @@ def build_demo(db=None, staff_count: int = 150, seed: int = 2025, as_of: dt.date
 
 
 def generate_demo_files(folder: Path | str, framework: Framework, staff_count: int = 150, seed: int = 2025,
-                        as_of: dt.date | None = None) -> dict[str, Path]:
+                        as_of: dt.date | None = None, frameworks: Sequence[str] | None = None) -> dict[str, Path]:
     """Write demo-staff.csv, demo-evidence.csv, demo-training.csv and demo-acting.csv; returns them by kind.
 
-    The demo- prefix marks them in the load log, which is how the app knows it shows demo data only.
+    The workforce works in `frameworks` (see only_frameworks: by default Medway's, else every one given).
+    The demo- prefix marks the files in the load log, which is how the app knows it shows demo data only.
     """
+    framework = only_frameworks(framework, frameworks)
     today = dt.date.today()
     # The loaders refuse dates after the machine's today, so a future as-of date is pulled back to it.
     anchor = min(as_of or today, today)
@@ -317,7 +344,7 @@ def generate_workforce(framework: Framework, staff_count: int, *, seed: int, as_
     return Workforce(people, {
         "staff": staff_rows(people),
         "evidence": evidence_rows(people, framework, random.Random(f"{seed}:evidence"), as_of),
-        "training": training_rows(people, framework.courses, random.Random(f"{seed}:training"), as_of),
+        "training": training_rows(people, framework, random.Random(f"{seed}:training"), as_of),
         "acting": acting_rows(people, framework, random.Random(f"{seed}:acting"), as_of),
     })
 
@@ -594,6 +621,16 @@ def staff_rows(people: list[Person]) -> list[tuple]:
 # ---------------------------------------------------------------- dates
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    for last_day in (day.day, 30, 29, 28):  # the 31st of a shorter month is its last day
+        try:
+            return day.replace(year=year, month=month + 1, day=min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -649,16 +686,17 @@ def person_evidence(person: Person, framework: Framework, by_level: dict, feeds:
     items = []
     target = next_level(framework, person.role_code, person.level)
     target_criteria = by_level.get((person.role_code, target), [])
-    three_years_ago = add_years(anchor, -3) + dt.timedelta(days=1)
-    window_start = max(three_years_ago, person.level_start_date - dt.timedelta(days=180))
+    window = framework.window_for(person.role_code)
+    history_start = add_months(anchor, -(window + 12)) + dt.timedelta(days=1)
+    window_start = max(history_start, person.level_start_date - dt.timedelta(days=180))
     if person.profile in ("ready", "ready_on"):
-        # Fully evidenced and all still current (within two years), so only tenure can hold them back.
-        recent_start = max(window_start, anchor - dt.timedelta(days=660))
+        # Fully evidenced and all still current (inside the evidence window), so only tenure can hold them back.
+        recent_start = max(window_start, add_months(anchor, -window) + dt.timedelta(days=70))
         items += [(criterion, date_between(rng, recent_start, anchor), "approved") for criterion in target_criteria]
     elif target_criteria:
         count = max(1, round(len(target_criteria) * rng.uniform(0.3, 0.7)))
         for criterion in rng.sample(target_criteria, count):
-            items += evidence_history(criterion, rng, window_start, anchor)
+            items += evidence_history(criterion, rng, window_start, anchor, window)
     items += next_role_evidence(person, framework, by_level, feeds, rng, anchor, target)
     return items
 
@@ -678,23 +716,24 @@ def next_role_evidence(person: Person, framework: Framework, by_level: dict, fee
     if not criteria:
         return []
     share = rng.choice((1.0, 1.0, 0.7, 0.5)) if target is None else rng.uniform(0.2, 0.6)
-    start = max(add_years(anchor, -2) + dt.timedelta(days=1), person.level_start_date - dt.timedelta(days=365))
+    window_start = add_months(anchor, -framework.window_for(person.role_code)) + dt.timedelta(days=1)
+    start = max(window_start, person.level_start_date - dt.timedelta(days=365))
     if start > anchor:
         return []
     chosen = rng.sample(criteria, max(1, round(len(criteria) * share)))
     return [(criterion, date_between(rng, start, anchor), "approved") for criterion in chosen]
 
 
-def evidence_history(criterion: Criterion, rng: random.Random, window_start: dt.date,
-                     anchor: dt.date) -> list[tuple[Criterion, dt.date, str]]:
+def evidence_history(criterion: Criterion, rng: random.Random, window_start: dt.date, anchor: dt.date,
+                     window_months: int = DEFAULT_WINDOW_MONTHS) -> list[tuple[Criterion, dt.date, str]]:
     """Mostly approved, some awaiting sign-off, a few rejected (half of those resubmitted since)."""
-    two_years_ago = add_years(anchor, -2)
+    window_opens = add_months(anchor, -window_months)  # evidence dated on or before this no longer counts
     draw = rng.random()
     if draw < 0.76:
-        if rng.random() < OLD_APPROVED_CHANCE and window_start < two_years_ago:
+        if rng.random() < OLD_APPROVED_CHANCE and window_start < window_opens:
             # Approved long ago: it no longer counts, which the dashboard shows as expired evidence.
-            return [(criterion, date_between(rng, window_start, two_years_ago - dt.timedelta(days=1)), "approved")]
-        start = max(window_start, two_years_ago + dt.timedelta(days=1))
+            return [(criterion, date_between(rng, window_start, window_opens - dt.timedelta(days=1)), "approved")]
+        start = max(window_start, window_opens + dt.timedelta(days=1))
         return [(criterion, date_between(rng, start, anchor), "approved")]
     if draw < 0.90:
         return [(criterion, date_between(rng, max(window_start, anchor - dt.timedelta(days=120)), anchor), "submitted")]
@@ -715,10 +754,12 @@ def renewal_years(courses: Sequence[str], course: str) -> int | None:
     return 2 + courses.index(course) % 2
 
 
-def training_rows(people: list[Person], courses: Sequence[str], rng: random.Random, anchor: dt.date) -> list[tuple]:
+def training_rows(people: list[Person], framework: Framework, rng: random.Random, anchor: dt.date) -> list[tuple]:
+    """A record for every mandatory course of the person's framework (the corporate list if it names none)."""
     rows = []
-    expiring = [course for course in courses if renewal_years(courses, course)]
     for person in people:
+        courses = framework.courses_for(person.role_code)
+        expiring = [course for course in courses if renewal_years(courses, course)]
         # Fully evidenced people keep their training current, or they could not be ready.
         is_kept_current = person.profile in ("ready", "ready_on")
         lapsed = rng.choice(expiring) if expiring and not is_kept_current and rng.random() < EXPIRED_COURSE_SHARE else None

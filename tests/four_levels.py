@@ -1,8 +1,8 @@
-"""A tiny framework shaped like Maldon's Customer Solutions job description, for tests.
+"""A tiny framework shaped like Maldon's Customer Solutions job description, for tests that need to control wording.
 
 One role with four numbered levels (Advisor 1 and 2, Co-ordinator 3, Senior Co-ordinator 4) and a
-minimum time (18 months) for moving from level 1 to level 2, as the Maldon document states. It stands
-in for data/frameworks/maldon*.csv until that transcription is in this branch; two level 2
+minimum time (18 months) for moving from level 1 to level 2, as the Maldon document states. Without a
+rules file it takes the defaults (Medway's categories and courses, training needed for time); two level 2
 criteria repeat Medway's CABS officer level B wording exactly, so comparisons have something to match.
 """
 
@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 NAME = "fourlevels"
-ROLE = "CSOL"
+ROLE = "FOUR"
 TENURE_MONTHS = 18
 HEADER = ["role_code", "role_title", "range", "level", "level_name", "category", "number", "criterion",
           "min_months", "any_of"]
@@ -55,7 +55,7 @@ def write(folder: Path) -> Path:
         numbers: dict[str, int] = {}
         for category, text, months in CRITERIA[level]:
             numbers[category] = numbers.get(category, 0) + 1
-            rows.append([ROLE, "Customer Solutions", 4, level, level_name, category, numbers[category], text,
+            rows.append([ROLE, "Four-level example", 4, level, level_name, category, numbers[category], text,
                          months or "", ""])
     with open(folder / f"{NAME}.csv", "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([HEADER, *rows])

@@ -90,6 +90,6 @@ def test_compare_two_levels_side_by_side(page, council_url):
     choose(page, 5, "Level B: Practising")
     assert_no_errors(page)
     panel = page.locator("[role='tabpanel']:visible")
-    assert panel.get_by_role("heading", name="Only in Customer Solutions, level 2").count() == 1
+    assert panel.get_by_role("heading", name="Only in Four-level example, level 2").count() == 1
     assert panel.get_by_text("Matched on wording").count() >= 1
     screenshot(page, "compare-side-by-side")

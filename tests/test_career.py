@@ -133,8 +133,8 @@ def test_evidence_for_the_same_wording_elsewhere_is_offered_for_review(career_db
 def test_level_comparison_matches_each_way_and_leaves_the_rest(sql):
     rows = sql("select side, criterion_id, matched_criterion_id, match_similarity from level_comparison(?, '2', 'CBSO', 'B') "
                "where has_match order by side, criterion_id", [four_levels.ROLE])
-    assert rows == [("left", "CSOL.2.K1", "CBSO.B.K1", 1.0), ("left", "CSOL.2.S1", "CBSO.B.S6", 1.0),
-                    ("right", "CBSO.B.K1", "CSOL.2.K1", 1.0), ("right", "CBSO.B.S6", "CSOL.2.S1", 1.0)]
+    assert rows == [("left", "FOUR.2.K1", "CBSO.B.K1", 1.0), ("left", "FOUR.2.S1", "CBSO.B.S6", 1.0),
+                    ("right", "CBSO.B.K1", "FOUR.2.K1", 1.0), ("right", "CBSO.B.S6", "FOUR.2.S1", 1.0)]
     totals = dict(sql("select side, count(*) from level_comparison(?, '2', 'CBSO', 'B') group by side", [four_levels.ROLE]))
     assert totals == {"left": 6, "right": dict(sql("select 'right', count(*) from criteria "
                                                    "where role_code = 'CBSO' and level = 'B'"))["right"]}
@@ -172,7 +172,7 @@ def test_compare_page_browses_and_puts_two_levels_side_by_side(app_career_db, sq
     assert shown["Matched on wording"] == str(counts["left:true"]) == "2"
     assert shown["Only on the left"] == str(counts["left:false"])
     assert shown["Only on the right"] == str(counts["right:false"])
-    assert [header.value for header in at.subheader][:2] == ["Only in Customer Solutions, level 2",
+    assert [header.value for header in at.subheader][:2] == ["Only in Four-level example, level 2",
                                                              "Only in Customer and Business Support officer, level B"]
 
 

@@ -1,9 +1,8 @@
-"""A demo for another council: `python -m loaders demo --framework NAME` on a framework with four numbered levels.
+"""A demo for another council: `python -m loaders demo --framework maldon` builds a workforce on Maldon's framework.
 
-Maldon District Council's Customer Solutions job description has four cumulative levels and an 18-month
-minimum before level 2. Until data/frameworks/maldon*.csv is in this branch, these tests run on
-tests/four_levels.py, a framework of the same shape (one role, levels 1 to 4, 18 months from 1 to 2);
-when the transcription arrives, `MALDON` switches to it.
+Maldon District Council's Customer Solutions job description (data/frameworks/maldon_customer_solutions*.csv)
+has four cumulative levels and an 18-month minimum before level 2. The demo goes through the command line as a user would,
+and readiness_on is checked on people built by hand beside the generated ones.
 """
 
 from __future__ import annotations
@@ -12,15 +11,13 @@ import datetime as dt
 import shutil
 
 import duckdb
-import four_levels
 import pytest
 
 from loaders import cli
-from loaders import demo as demo_module
-from loaders.demo import FRAMEWORKS_FOLDER, read_framework
 
 AS_OF = dt.date(2025, 6, 30)
-IS_MALDON_SHIPPED = (FRAMEWORKS_FOLDER / "maldon.csv").exists()
+MALDON = "maldon_customer_solutions"
+ROLE = "CSOL"
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -29,22 +26,12 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 @pytest.fixture(scope="module")
-def frameworks_folder(tmp_path_factory):
-    return four_levels.with_shipped(tmp_path_factory.mktemp("frameworks"), FRAMEWORKS_FOLDER)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, frameworks_folder):
-    """The demo built through the command line, as a user would: `demo --framework fourlevels`."""
+def built(tmp_path_factory):
+    """The demo built through the command line, as a user would: `demo --framework maldon`."""
     folder = tmp_path_factory.mktemp("council")
     db = folder / "council.duckdb"
-    patch = pytest.MonkeyPatch()
-    patch.setattr(demo_module, "FRAMEWORKS_FOLDER", frameworks_folder)
-    try:
-        code = cli.main(["demo", "--db", str(db), "--framework", four_levels.NAME, "--as-of", AS_OF.isoformat(),
-                         "--folder", str(folder / "files")])
-    finally:
-        patch.undo()
+    code = cli.main(["demo", "--db", str(db), "--framework", "maldon", "--as-of", AS_OF.isoformat(),
+                     "--folder", str(folder / "files")])
     assert code == 0
     return db
 
@@ -59,18 +46,18 @@ def con(built, tmp_path):
     connection.close()
 
 
-def add_person(con, staff_id: str, level: str, level_start_date: dt.date, evidence: list[str],
-               expired_course: str | None = None) -> None:
+def add_person(con, staff_id: str, level: str, level_start_date: dt.date, evidence: list[str]) -> None:
     manager = con.execute("select staff_id from staff where line_manager_id is null").fetchone()[0]
     con.execute("insert into staff (staff_id, name, team, line_manager_id, role_code, level, level_start_date) "
                 "values (?, ?, 'Hand-built', ?, ?, ?, ?)",
-                [staff_id, f"Case {staff_id}", manager, four_levels.ROLE, level, level_start_date])
+                [staff_id, f"Case {staff_id}", manager, ROLE, level, level_start_date])
     for criterion_id in evidence:
         con.execute("insert into evidence (staff_id, criterion_id, evidence_date, status, assessor) "
                     "values (?, ?, ?, 'approved', 'Assessor')", [staff_id, criterion_id, AS_OF - dt.timedelta(days=30)])
+    # Corporate training current, so the cases hold whether or not the rules' "no mandatory course" is applied.
     for (course,) in con.execute("select course from mandatory_courses").fetchall():
-        expires = AS_OF - dt.timedelta(days=1) if course == expired_course else AS_OF + dt.timedelta(days=365)
-        con.execute("insert into training values (?, ?, ?, ?)", [staff_id, course, AS_OF - dt.timedelta(days=300), expires])
+        con.execute("insert into training values (?, ?, ?, ?)",
+                    [staff_id, course, AS_OF - dt.timedelta(days=300), AS_OF + dt.timedelta(days=365)])
 
 
 def readiness(con, staff_id: str) -> dict:
@@ -80,13 +67,17 @@ def readiness(con, staff_id: str) -> dict:
     return dict(zip([column[0] for column in cursor.description], rows[0], strict=True))
 
 
-def test_the_command_line_builds_a_workforce_on_the_four_level_framework(built):
+def test_the_command_line_builds_a_workforce_on_maldons_framework(built):
     connection = duckdb.connect(str(built), read_only=True)
     try:
-        assert connection.execute("select count(*), count(distinct role_code) from staff").fetchone() == (150, 1)
-        assert {row[0] for row in connection.execute("select distinct level from staff").fetchall()} == {"1", "2", "3", "4"}
-        outcomes = dict(connection.execute("select kind, outcome from load_log where kind = 'staff'").fetchall())
-        assert outcomes == {"staff": "loaded"}
+        assert connection.execute("select count(*), min(role_code), max(role_code) from staff").fetchone() == (150, ROLE, ROLE)
+        held = dict(connection.execute("select level, count(*) from staff group by level").fetchall())
+        assert set(held) == {"1", "2", "3", "4"} and held["1"] + held["2"] > held["3"] + held["4"]
+        assert connection.execute("select min(email) from staff").fetchone()[0].endswith("@demo.maldon.example")
+        statuses = {row[0] for row in connection.execute("select distinct status from readiness_on(?)", [AS_OF]).fetchall()}
+        assert {"ready", "ready_on", "not_ready", "top_of_role"} <= statuses
+        frameworks = {row[0] for row in connection.execute("select framework from frameworks").fetchall()}
+        assert MALDON in frameworks and "cabs" in frameworks  # the others stay loaded, to compare
     finally:
         connection.close()
 
@@ -97,47 +88,43 @@ def test_an_unknown_framework_is_refused_by_name(tmp_path, capsys):
     assert "no framework named nowhere is loaded" in capsys.readouterr().err
 
 
-LEVEL_2 = four_levels.criterion_ids("2")
-LEVEL_3 = four_levels.criterion_ids("3")
-
-
-@pytest.mark.parametrize(("case", "level", "months_at_level", "evidence", "expired_course", "expected"), [
-    ("level 1, all evidence, 18 months served to the day: ready", "1", 18, LEVEL_2, None,
-     {"status": "ready", "target_level": "2", "ready_date": None}),
-    ("level 1, all evidence, 17 months served: ready on the 18-month date", "1", 17, LEVEL_2, None,
-     {"status": "ready_on", "target_level": "2", "ready_date": months_before(AS_OF, -1)}),
-    ("level 1, one requirement short, 24 months served: not ready", "1", 24, LEVEL_2[1:], None,
-     {"status": "not_ready", "requirements_missing": 1}),
-    ("level 1, all evidence and time, a mandatory course lapsed: not ready", "1", 24, LEVEL_2, "Safeguarding",
-     {"status": "not_ready", "training_ok": False}),
-    ("level 2, no minimum time to level 3: ready on evidence alone", "2", 1, LEVEL_3, None,
-     {"status": "ready", "target_level": "3"}),
-    ("level 4 is the top of the role", "4", 30, [], None, {"status": "top_of_role"}),
-])
-def test_readiness_on_hand_built_cases(con, case, level, months_at_level, evidence, expired_course, expected):
-    add_person(con, "X1", level, months_before(AS_OF, months_at_level), evidence, expired_course)
-    answer = readiness(con, "X1")
-    assert {key: answer[key] for key in expected} == expected, case
-    if expected["status"] in ("ready", "ready_on") and level == "1":
-        assert answer["requirements_total"] == len(LEVEL_2) + len(four_levels.criterion_ids("2", time_based=True))
-
-
-def test_the_level_two_minimum_time_is_the_frameworks_own(built):
-    framework = read_framework(built)
-    months = {criterion.level: criterion.min_months for criterion in framework.criteria
-              if criterion.role_code == four_levels.ROLE and criterion.min_months}
-    assert months == {"2": four_levels.TENURE_MONTHS}
-
-
-@pytest.mark.skipif(not IS_MALDON_SHIPPED, reason="data/frameworks/maldon.csv is not in this branch yet")
-def test_the_shipped_maldon_framework_builds_a_demo(tmp_path):
-    from loaders.demo import build_demo
-
-    db = tmp_path / "maldon.duckdb"
-    build_demo(db, as_of=AS_OF, folder=tmp_path / "files", frameworks=["maldon"])
+def evidence_criteria(db, level: str, is_time_based: bool = False) -> list[str]:
     connection = duckdb.connect(str(db), read_only=True)
     try:
-        statuses = {row[0] for row in connection.execute("select distinct status from readiness_on(?)", [AS_OF]).fetchall()}
-        assert {"ready", "not_ready", "top_of_role"} <= statuses
+        return [row[0] for row in connection.execute(
+            "select criterion_id from stg_criteria where role_code = ? and level = ? and is_time_based = ? "
+            "order by criterion_id", [ROLE, level, is_time_based]).fetchall()]
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize(("case", "level", "months_at_level", "left_out", "expected"), [
+    ("level 1, all evidence, 18 months served to the day: ready", "1", 18, 0,
+     {"status": "ready", "target_level": "2", "ready_date": None}),
+    ("level 1, all evidence, 17 months served: ready on the 18-month date", "1", 17, 0,
+     {"status": "ready_on", "target_level": "2", "ready_date": months_before(AS_OF, -1)}),
+    ("level 1, one requirement short, 24 months served: not ready", "1", 24, 1,
+     {"status": "not_ready", "requirements_missing": 1}),
+    ("level 2, no minimum time to level 3: ready on evidence alone", "2", 1, 0,
+     {"status": "ready", "target_level": "3"}),
+    ("level 4 is the top of the role", "4", 30, 0, {"status": "top_of_role"}),
+])
+def test_readiness_on_hand_built_cases(built, con, case, level, months_at_level, left_out, expected):
+    target = str(int(level) + 1) if level != "4" else None
+    evidence = evidence_criteria(built, target)[left_out:] if target else []
+    add_person(con, "X1", level, months_before(AS_OF, months_at_level), evidence)
+    answer = readiness(con, "X1")
+    assert {key: answer[key] for key in expected} == expected, case
+    if target:
+        total = len(evidence_criteria(built, target)) + len(evidence_criteria(built, target, is_time_based=True))
+        assert answer["requirements_total"] == total
+
+
+def test_the_level_two_minimum_time_is_eighteen_months(built):
+    connection = duckdb.connect(str(built), read_only=True)
+    try:
+        months = connection.execute("select level, min_months from stg_criteria where role_code = ? and is_time_based",
+                                    [ROLE]).fetchall()
+    finally:
+        connection.close()
+    assert months == [("2", 18)]
