@@ -520,8 +520,12 @@ def plan_posts(framework: Framework, staff_count: int) -> list[Post]:
 
 
 def level_weights(level_count: int) -> list[float]:
-    # Fewer people reach the top level of a role than sit at the levels below it.
-    return [1.0] * (level_count - 1) + [TOP_LEVEL_WEIGHT] if level_count > 1 else [1.0]
+    # Fewer people reach the top level of a role than sit at the levels below it; a long ladder
+    # (Derbyshire's thirteen grades) thins out on the way up.
+    if level_count == 1:
+        return [1.0]
+    below = [1.0] * (level_count - 1) if level_count <= 3 else [0.85 ** step for step in range(level_count - 1)]
+    return below + [TOP_LEVEL_WEIGHT * below[-1]]
 
 
 def next_level(framework: Framework, role_code: str, level: str) -> str | None:
