@@ -66,7 +66,10 @@ with side_by_side:
     left_column, right_column = st.columns(2)
     left = _pick_level("left", roles, frameworks[-1], left_column)
     right = _pick_level("right", roles, frameworks[0], right_column)
-    compared = ask(queries.level_comparison, left[0], left[1], right[0], right[1])
+    cumulative = st.toggle("Include the levels below each", key="compare-cumulative",
+                           help="What holding each level takes: its own criteria and those of the levels under it "
+                                "(Maldon's levels, for example, are written 'in addition to the above').")
+    compared = ask(queries.level_comparison, left[0], left[1], right[0], right[1], cumulative)
     if compared.empty:
         st.info("Neither level has criteria loaded.")
         st.stop()
@@ -84,8 +87,9 @@ with side_by_side:
                 st.info("Nothing: every criterion has a match on the other side.")
             else:
                 # A static table, so long wording wraps; the requirement ID is its index.
-                st.table(pd.DataFrame({"Requirement": rows["criterion_id"], "Category": rows["category"],
-                                       "Wording": rows["criterion"]}).set_index("Requirement"))
+                st.table(pd.DataFrame({"Requirement": rows["criterion_id"], "Level": rows["level"],
+                                       "Category": rows["category"], "Wording": rows["criterion"]})
+                         .set_index("Requirement"))
     st.subheader("Matched on wording")
     matched = sides["left"][sides["left"]["has_match"]]
     table(pd.DataFrame({left[2]: matched["criterion"], right[2]: matched["matched_criterion"],

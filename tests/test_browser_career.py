@@ -77,7 +77,20 @@ def choose(page, select_index: int, option: str) -> None:
     settle(page)
 
 
-def test_compare_two_levels_side_by_side(page, council_url):
+def left_only(panel) -> int:
+    metric = panel.locator("[data-testid='stMetric']").filter(has_text="Only on the left")
+    return int(metric.locator("[data-testid='stMetricValue']").inner_text())
+
+
+def test_compare_two_levels_side_by_side(page, council_url, council_database):
+    # The example: Maldon's level 2 against Medway's CABS officer level B.
+    con = duckdb.connect(str(council_database), read_only=True)
+    try:
+        maldon_level_2, maldon_title = con.execute(
+            "select 'Level 2: ' || level_name, role_title from levels join roles using (role_code) "
+            "where framework = 'maldon_customer_solutions' and level = '2'").fetchone()
+    finally:
+        con.close()
     page.goto(council_url + "/compare")
     page.get_by_role("heading", name="Compare frameworks", exact=True).wait_for(timeout=60_000)
     settle(page)
@@ -85,11 +98,19 @@ def test_compare_two_levels_side_by_side(page, council_url):
     screenshot(page, "compare-browse")
     page.get_by_role("tab", name="Two levels side by side").click()
     settle(page)
-    choose(page, 2, "Level 2: Advisor Level 2")  # left: framework, role, level
-    choose(page, 4, "Customer and Business Support officer · range 3")  # right: framework, role, level
+    choose(page, 0, "Maldon Customer Solutions")  # left: framework, role, level
+    choose(page, 2, maldon_level_2)
+    choose(page, 3, "CABS")  # right: framework, role, level
+    choose(page, 4, "Customer and Business Support officer · range 3")
     choose(page, 5, "Level B: Practising")
     assert_no_errors(page)
     panel = page.locator("[role='tabpanel']:visible")
-    assert panel.get_by_role("heading", name="Only in Four-level example, level 2").count() == 1
+    assert panel.get_by_role("heading", name=f"Only in {maldon_title}, level 2").count() == 1
     assert panel.get_by_text("Matched on wording").count() >= 1
     screenshot(page, "compare-side-by-side")
+    before = left_only(panel)
+    page.get_by_text("Include the levels below each").click()
+    settle(page)
+    assert_no_errors(page)
+    assert left_only(panel) > before  # level 1's criteria join level 2's
+    screenshot(page, "compare-with-levels-below")

@@ -131,19 +131,30 @@ def test_evidence_for_the_same_wording_elsewhere_is_offered_for_review(career_db
 
 
 def test_level_comparison_matches_each_way_and_leaves_the_rest(sql):
-    rows = sql("select side, criterion_id, matched_criterion_id, match_similarity from level_comparison(?, '2', 'CBSO', 'B') "
+    rows = sql("select side, criterion_id, matched_criterion_id, match_similarity from level_comparison(?, '2', 'CBSO', 'B', false) "
                "where has_match order by side, criterion_id", [four_levels.ROLE])
     assert rows == [("left", "FOUR.2.K1", "CBSO.B.K1", 1.0), ("left", "FOUR.2.S1", "CBSO.B.S6", 1.0),
                     ("right", "CBSO.B.K1", "FOUR.2.K1", 1.0), ("right", "CBSO.B.S6", "FOUR.2.S1", 1.0)]
-    totals = dict(sql("select side, count(*) from level_comparison(?, '2', 'CBSO', 'B') group by side", [four_levels.ROLE]))
+    totals = dict(sql("select side, count(*) from level_comparison(?, '2', 'CBSO', 'B', false) group by side", [four_levels.ROLE]))
     assert totals == {"left": 6, "right": dict(sql("select 'right', count(*) from criteria "
                                                    "where role_code = 'CBSO' and level = 'B'"))["right"]}
+
+
+def test_levels_below_are_added_on_request(sql):
+    totals = dict(sql("select side, count(*) from level_comparison(?, '2', 'CBSO', 'B', true) group by side",
+                      [four_levels.ROLE]))
+    expected_right = sql("select count(*) from criteria where role_code = 'CBSO' and level in ('A', 'B')")[0][0]
+    assert totals == {"left": len(four_levels.CRITERIA["1"]) + len(four_levels.CRITERIA["2"]), "right": expected_right}
+    # The top level of a role with every level below it is the whole role.
+    (whole,) = sql("select count(*) from level_comparison(?, '4', 'CBSO', 'C', true) where side = 'left'",
+                   [four_levels.ROLE])[0]
+    assert whole == sum(len(criteria) for criteria in four_levels.CRITERIA.values())
 
 
 def test_one_threshold_decides_every_match(sql):
     (threshold,) = sql("select wording_match_threshold()")[0]
     matched, below = sql("""select count(*), count(*) filter (where match_similarity < ?)
-                            from level_comparison('CBSO', 'B', 'CRO', 'B') where has_match""", [threshold])[0]
+                            from level_comparison('CBSO', 'B', 'CRO', 'B', false) where has_match""", [threshold])[0]
     assert matched > 0 and below == 0
     words = sql("select wording_tokens('The ability to deliver accurate, high-quality administration support')")[0][0]
     assert sorted(words) == ["accurate", "administration", "deliver", "high", "quality", "support"]
@@ -167,7 +178,7 @@ def test_compare_page_browses_and_puts_two_levels_side_by_side(app_career_db, sq
     at.selectbox(key="right-level").set_value("B").run()
     assert_clean(at)
     shown = metrics(at)
-    counts = dict(sql("select side || ':' || has_match, count(*) from level_comparison(?, '2', 'CBSO', 'B') group by all",
+    counts = dict(sql("select side || ':' || has_match, count(*) from level_comparison(?, '2', 'CBSO', 'B', false) group by all",
                       [four_levels.ROLE]))
     assert shown["Matched on wording"] == str(counts["left:true"]) == "2"
     assert shown["Only on the left"] == str(counts["left:false"])

@@ -672,15 +672,18 @@ def framework_browse(con, framework: str, role_code: str | None = None, level: s
     return query(con, sql, {"framework": framework, "role_code": role_code, "level": level, "category": category})
 
 
-def level_comparison(con, left_role_code: str, left_level: str, right_role_code: str,
-                     right_level: str) -> pd.DataFrame:
-    """Two role levels side by side, each criterion with the closest wording on the other side, if any."""
+def level_comparison(con, left_role_code: str, left_level: str, right_role_code: str, right_level: str,
+                     with_levels_below: bool = False) -> pd.DataFrame:
+    """Two role levels (with the levels below each, if asked) side by side, each criterion with the closest
+    wording on the other side, if any."""
     sql = """
-        select * from level_comparison($left_role_code, $left_level, $right_role_code, $right_level)
-        order by side, category_order, number
+        select * from level_comparison($left_role_code, $left_level, $right_role_code, $right_level,
+                                       $with_levels_below)
+        order by side, level_order, category_order, number
     """
     return query(con, sql, {"left_role_code": left_role_code, "left_level": left_level,
-                            "right_role_code": right_role_code, "right_level": right_level})
+                            "right_role_code": right_role_code, "right_level": right_level,
+                            "with_levels_below": with_levels_below})
 
 
 def career_gap(con, viewer: Viewer, as_of: dt.date, staff_id: str, role_code: str, level: str) -> pd.DataFrame:

@@ -1,15 +1,27 @@
--- grain: one row per criterion of either of two role levels (side 'left' or 'right')
+-- grain: one row per criterion of either of two role levels (side 'left' or 'right'), optionally with the levels below each
 -- purpose: two frameworks' levels side by side: each criterion with the closest wording on the other side (wording_similarity at or above wording_match_threshold); rows without one are what that side asks and the other does not
-create or replace macro level_comparison(left_role_code, left_level, right_role_code, right_level) as table
+create or replace macro level_comparison(left_role_code, left_level, right_role_code, right_level, with_levels_below) as table
 with
-sides as (
-    select 'left' as side, criteria.*, wording_tokens(criteria.criterion) as tokens,
-    from stg_criteria as criteria
-    where criteria.role_code = left_role_code and criteria.level = left_level
+chosen as (
+    -- Each side's level, and with with_levels_below the levels under it too (what holding that level takes).
+    select 'left' as side, levels.role_code, levels.level,
+    from stg_levels as levels
+    join stg_levels as picked on picked.role_code = levels.role_code and picked.level = left_level
+    where levels.role_code = left_role_code
+      and (levels.level = left_level or (with_levels_below and levels.level_order < picked.level_order))
     union all
-    select 'right', criteria.*, wording_tokens(criteria.criterion),
-    from stg_criteria as criteria
-    where criteria.role_code = right_role_code and criteria.level = right_level
+    select 'right', levels.role_code, levels.level,
+    from stg_levels as levels
+    join stg_levels as picked on picked.role_code = levels.role_code and picked.level = right_level
+    where levels.role_code = right_role_code
+      and (levels.level = right_level or (with_levels_below and levels.level_order < picked.level_order))
+),
+
+sides as (
+    select chosen.side, criteria.*, levels.level_order, wording_tokens(criteria.criterion) as tokens,
+    from chosen
+    join stg_criteria as criteria using (role_code, level)
+    join stg_levels as levels using (role_code, level)
 ),
 
 pairs as (
@@ -39,6 +51,7 @@ select
     sides.side,
     sides.role_code,
     sides.level,
+    sides.level_order,
     sides.category,
     sides.category_order,
     sides.number,
