@@ -59,9 +59,11 @@ def sections() -> dict[str, list[st.Page]]:
         "Planning": [
             _page("blockers.py", "Blockers", ":material/block:", "blockers"),
             _page("succession.py", "Succession", ":material/account_tree:", "succession"),
+            _page("career.py", "What would it take?", ":material/route:", "career"),
         ],
         "Framework and data": [
             _page("framework.py", "Framework", ":material/menu_book:", "framework"),
+            _page("compare.py", "Compare frameworks", ":material/compare:", "compare"),
             _page("data.py", "Data", ":material/upload_file:", "data"),
         ],
     }

@@ -3,7 +3,7 @@
     python -m loaders load framework data/frameworks/cabs.csv [--db PATH]
     python -m loaders load staff|evidence|training|acting|mandatory_courses|access FILE [--db PATH]
     python -m loaders check KIND FILE...
-    python -m loaders demo [--db PATH] [--staff N] [--seed S] [--as-of DATE] [--folder DIR]
+    python -m loaders demo [--db PATH] [--staff N] [--seed S] [--as-of DATE] [--folder DIR] [--framework NAME]
     python -m loaders defaults [--db PATH]      (shipped frameworks and mandatory courses only)
     python -m loaders backup DIR [--db PATH]    (EXPORT DATABASE to Parquet)
     python -m loaders restore DIR [--db PATH]   (replace the database with a backup, atomically)
@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2025)
     demo.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (default: today)")
     demo.add_argument("--folder", type=Path, default=None, help="where to write the files (default: data/demo)")
+    demo.add_argument("--framework", action="append", default=None, metavar="NAME",
+                      help="the framework the workforce works in, e.g. maldon (repeat for several; "
+                           "default: Medway's cabs and customer_relations)")
     defaults = commands.add_parser("defaults", help="load the shipped frameworks and mandatory courses")
     defaults.add_argument("--db", type=Path)
     backup = commands.add_parser("backup", help="export every stored table to an empty folder (Parquet)")
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             from loaders.demo import build_demo
 
             folder = build_demo(arguments.db, staff_count=arguments.staff, seed=arguments.seed,
-                                as_of=arguments.as_of, folder=arguments.folder)
+                                as_of=arguments.as_of, folder=arguments.folder, frameworks=arguments.framework)
             print(f"demo files written to {folder} and loaded into {database_path(arguments.db)}")
             return 0
         if arguments.command == "defaults":

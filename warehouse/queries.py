@@ -944,3 +944,59 @@ def incomplete_criteria(con, framework: str | None = None) -> pd.DataFrame:
         order by framework, role_code, criterion_id
     """
     return query(con, sql, {"framework": framework})
+
+
+# ---------------------------------------------------------------- careers and comparing frameworks
+
+
+def framework_levels(con, role_code: str) -> pd.DataFrame:
+    """A role's levels in the framework's order (not personal data)."""
+    sql = """
+        select level, level_name, level_order, is_first_level, is_top_level
+        from stg_levels where role_code = $role_code order by level_order
+    """
+    return query(con, sql, {"role_code": role_code})
+
+
+def framework_browse(con, framework: str, role_code: str | None = None, level: str | None = None,
+                     category: str | None = None) -> pd.DataFrame:
+    """A framework's criteria, optionally one role, level or category, in the framework's order."""
+    sql = """
+        select roles.role_title, roles.range, criteria.role_code, levels.level, levels.level_name,
+               criteria.category, criteria.number, criteria.criterion_id, criteria.criterion, criteria.min_months,
+               criteria.any_of
+        from stg_criteria as criteria
+        join stg_roles as roles using (role_code)
+        join stg_levels as levels using (role_code, level)
+        where roles.framework = $framework
+          and ($role_code is null or criteria.role_code = $role_code)
+          and ($level is null or criteria.level = $level)
+          and ($category is null or criteria.category = $category)
+        order by roles.range, roles.role_order, levels.level_order, criteria.category_order, criteria.number
+    """
+    return query(con, sql, {"framework": framework, "role_code": role_code, "level": level, "category": category})
+
+
+def level_comparison(con, left_role_code: str, left_level: str, right_role_code: str, right_level: str,
+                     with_levels_below: bool = False) -> pd.DataFrame:
+    """Two role levels (with the levels below each, if asked) side by side, each criterion with the closest
+    wording on the other side, if any."""
+    sql = """
+        select * from level_comparison($left_role_code, $left_level, $right_role_code, $right_level,
+                                       $with_levels_below)
+        order by side, level_order, category_order, number
+    """
+    return query(con, sql, {"left_role_code": left_role_code, "left_level": left_level,
+                            "right_role_code": right_role_code, "right_level": right_level,
+                            "with_levels_below": with_levels_below})
+
+
+def career_gap(con, viewer: Viewer, as_of: dt.date, staff_id: str, role_code: str, level: str) -> pd.DataFrame:
+    """What one person in the viewer's scope would need for a role's level: met, left, and when time allows."""
+    sql = """
+        select gap.*
+        from career_gap_on($as_of, $staff_id, $role_code, $level) as gap
+        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+        order by gap.category_order, gap.number
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id, role_code=role_code, level=level))
