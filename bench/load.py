@@ -337,6 +337,7 @@ def run_case(case: Case, db: Path, timeout: float, say=print) -> dict:
                 if case.cache == "cold":  # then, as after a load, nothing cached (and no warming: it is off)
                     asyncio.run(clear_caches(f"http://{LOOPBACK}:{port}", timeout))
             wait_idle(pids)  # warm: until the background warming has finished too
+            machine_load = os.getloadavg()[0]  # other work on the machine: it shares the cores with the server
             before, started = cpu_seconds(pids), time.perf_counter()
             with Sampler(pids) as sampler:
                 opens = crowd(service.url, case.page, case.query, case.users, case.opens, timeout, emails)
@@ -344,6 +345,7 @@ def run_case(case: Case, db: Path, timeout: float, say=print) -> dict:
             summary = summarise(opens)
             summary.update(cpu_cores=(cpu_seconds(pids) - before) / wall if wall else None,
                            peak_mib=sampler.peak, wall_seconds=wall, workers_run=service.workers,
+                           machine_load=machine_load,
                            note=service.note)
             if summary["errors"]:
                 logs = "; ".join(path.read_text()[-300:] for path in (Path(folder) / "logs").glob("*.log"))
@@ -475,11 +477,13 @@ def render(results: dict) -> str:
         f"DuckDB {info['duckdb']}.",
         "Each row is a freshly started server; every user opens the page on a new connection, all users at once. "
         "Seconds: from the page's GET to Streamlit's `script_finished`. CPU: the server's processes' CPU time over "
-        "the phase, in cores; memory: the peak of their summed resident memory.",
+        "the phase, in cores; memory: the peak of their summed resident memory. Machine load: the one-minute load "
+        "average as the phase began (other work sharing the cores; on an idle 2-core machine it is below 1).",
         "",
         "| database | page | viewers | cache | workers | users x opens | median s | p95 s | max s "
-        "| first open: median s | first open: p95 s | errors | server cores | server peak MiB | KiB per open |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| first open: median s | first open: p95 s | errors | server cores | server peak MiB | KiB per open "
+        "| machine load |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for entry in sorted(results.values(), key=_order):
         summary = entry["results"]
@@ -490,7 +494,7 @@ def render(results: dict) -> str:
             f"{entry['users']} x {entry['opens']} | {_s(summary['all']['median'])} | {_s(summary['all']['p95'])} | "
             f"{_s(summary['all']['max'])} | {_s(summary['first']['median'])} | {_s(summary['first']['p95'])} | "
             f"{summary['errors']} | {summary['cpu_cores'] or 0:.2f} | {summary['peak_mib']:,.0f} | "
-            f"{(summary.get('kib_per_open') or 0):,.0f} |")
+            f"{(summary.get('kib_per_open') or 0):,.0f} | {summary.get('machine_load', 0):.1f} |")
     lines += ["", "Targets (issue 21; on the most workers measured):", "", "| target | measured | verdict |",
               "| --- | --- | --- |"]
     lines += [f"| {what} | {measured} | {verdict} |" for what, measured, verdict in targets(results)]
