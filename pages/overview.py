@@ -46,14 +46,14 @@ if by_group.open:
     with by_group:
         left, right = st.columns([3, 2])
         with left:
-            event = st.altair_chart(charts.status_by_team_chart(by_team), on_select="rerun", key="team-bars",
-                                    selection_mode=charts.TEAM_PICK)
+            event = charts.draw(charts.status_by_team_chart, by_team, on_select="rerun", key="team-bars",
+                                selection_mode=charts.TEAM_PICK)
             picked = event.selection.get(charts.TEAM_PICK, []) if event else []
             team = next((point.get("team") for point in picked if point.get("team")), None)
             if team:
                 st.switch_page(PAGES_DIR / "team.py", query_params={**url_params(filters), "team": team})
         with right:
-            st.altair_chart(charts.status_by_range_chart(by_range))
+            charts.draw(charts.status_by_range_chart, by_range)
         with st.expander("The figures behind these charts"):
             st.markdown("**By team**")
             wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
@@ -71,7 +71,7 @@ if over_time.open:
         if trend.empty:
             st.info("No readiness history for these filters.")
         else:
-            st.altair_chart(charts.readiness_trend_chart(trend))
+            charts.draw(charts.readiness_trend_chart, trend)
             with st.expander("The figures behind this chart"):
                 table(trend.assign(status=trend["status"].map(charts.STATUS_LABELS))
                       .rename(columns={"month_end": "Month end", "status": "Readiness", "people": "People"}),
@@ -83,7 +83,8 @@ if holding_back.open:
         if top.empty:
             st.info("Nothing is holding anyone back under these filters.")
         else:
-            st.altair_chart(charts.blockers_chart(top, title="The ten requirements holding most people back, and why"))
+            charts.draw(charts.blockers_chart, top,
+                        options={"title": "The ten requirements holding most people back, and why"})
             st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon=":material/arrow_forward:",
                          query_params=url_params(filters))
             with st.expander("The figures behind this chart"):

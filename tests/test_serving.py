@@ -306,3 +306,30 @@ def test_the_view_log_keeps_every_view_from_several_processes_at_once(tmp_path):
     log = audit.view_log(database)
     assert len(log) == 45
     assert log.groupby("viewer_email").size().to_dict() == {f"viewer{n}@example.org": 15 for n in range(3)}
+
+
+# ---------------------------------------------------------------- chart specifications, shared
+
+
+def test_a_charts_specification_is_worked_out_once_for_the_same_figures(monkeypatch):
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from dashboard import charts
+
+    st.cache_data.clear()
+    calls: list[int] = []
+    original = charts.status_by_range_chart
+
+    def counted(frame):
+        calls.append(len(frame))
+        return original(frame)
+
+    counted.__name__ = "status_by_range_chart"
+    monkeypatch.setattr(charts, "status_by_range_chart", counted)
+    frame = pd.DataFrame({"range": [1, 2], "status": ["ready", "not_ready"], "people": [3, 4]})
+    first = charts._specification("status_by_range_chart", frame, ())
+    second = charts._specification("status_by_range_chart", frame.copy(), ())  # another session, same figures
+    assert calls == [2]
+    assert first == second == _convert_altair_to_vega_lite_spec(original(frame))  # what st.altair_chart sends
+    changed = charts._specification("status_by_range_chart", frame.assign(people=[5, 4]), ())
+    assert len(calls) == 2 and changed["datasets"] != first["datasets"]
