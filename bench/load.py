@@ -251,6 +251,15 @@ class Sampler:
         self.peak = max(self.peak, rss_mib(self.pids))
 
 
+def cpu_pressure() -> float | None:
+    """The share of the last 10 s in which some runnable task waited for a core (/proc/pressure/cpu), in %."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return float(line.split("avg10=")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def wait_idle(pids: list[int], seconds: float = IDLE_SECONDS, quiet: float = 0.05) -> None:
     """Wait (at most `seconds`) until the server uses under `quiet` of a core over half a second."""
     deadline = time.monotonic() + seconds
@@ -338,12 +347,15 @@ def run_case(case: Case, db: Path, timeout: float, say=print) -> dict:
                     asyncio.run(clear_caches(f"http://{LOOPBACK}:{port}", timeout))
             wait_idle(pids)  # warm: until the background warming has finished too
             machine_load = os.getloadavg()[0]  # other work on the machine: it shares the cores with the server
+            pressure = cpu_pressure()
             before, started = cpu_seconds(pids), time.perf_counter()
             with Sampler(pids) as sampler:
                 opens = crowd(service.url, case.page, case.query, case.users, case.opens, timeout, emails)
             wall = time.perf_counter() - started
             summary = summarise(opens)
-            summary.update(cpu_cores=(cpu_seconds(pids) - before) / wall if wall else None,
+            used = cpu_seconds(pids) - before
+            summary.update(cpu_cores=used / wall if wall else None, cpu_seconds_per_open=used / max(1, len(opens)),
+                           cpu_pressure=pressure,
                            peak_mib=sampler.peak, wall_seconds=wall, workers_run=service.workers,
                            machine_load=machine_load,
                            note=service.note)
@@ -406,8 +418,13 @@ def run_load(args) -> int:
 def one_line(summary: dict) -> str:
     return (f"median {_s(summary['all']['median'])} s, p95 {_s(summary['all']['p95'])} s, "
             f"max {_s(summary['all']['max'])} s; first opens p95 {_s(summary['first']['p95'])} s; "
-            f"errors {summary['errors']}; server {summary['cpu_cores'] or 0:.2f} cores, peak "
+            f"errors {summary['errors']}; server {summary['cpu_cores'] or 0:.2f} cores, "
+            f"{_s(summary.get('cpu_seconds_per_open'))} CPU s per open, peak "
             f"{summary['peak_mib']:,.0f} MiB" + (f"; e.g. {summary['error_examples'][0]}" if summary['errors'] else ""))
+
+
+def _pressure(value) -> str:
+    return "-" if value is None else f"{value:.0f}"
 
 
 def _s(value) -> str:
@@ -478,12 +495,15 @@ def render(results: dict) -> str:
         "Each row is a freshly started server; every user opens the page on a new connection, all users at once. "
         "Seconds: from the page's GET to Streamlit's `script_finished`. CPU: the server's processes' CPU time over "
         "the phase, in cores; memory: the peak of their summed resident memory. Machine load: the one-minute load "
-        "average as the phase began (other work sharing the cores; on an idle 2-core machine it is below 1).",
+        "average as the phase began (other work sharing the cores; on an idle 2-core machine it is below 1); CPU "
+        "pressure: the share of the last 10 s in which something waited for a core (/proc/pressure/cpu). Server "
+        "CPU s per open: the server's CPU time divided by the opens, which other work on the machine barely changes.",
         "",
         "| database | page | viewers | cache | workers | users x opens | median s | p95 s | max s "
-        "| first open: median s | first open: p95 s | errors | server cores | server peak MiB | KiB per open "
-        "| machine load |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| first open: median s | first open: p95 s | errors | server cores | server CPU s per open "
+        "| server peak MiB | KiB per open | machine load | CPU pressure % |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     for entry in sorted(results.values(), key=_order):
         summary = entry["results"]
@@ -493,8 +513,9 @@ def render(results: dict) -> str:
             f"| {entry['label']} | {page} | {entry['viewers']} | {entry['cache']} | {workers} | "
             f"{entry['users']} x {entry['opens']} | {_s(summary['all']['median'])} | {_s(summary['all']['p95'])} | "
             f"{_s(summary['all']['max'])} | {_s(summary['first']['median'])} | {_s(summary['first']['p95'])} | "
-            f"{summary['errors']} | {summary['cpu_cores'] or 0:.2f} | {summary['peak_mib']:,.0f} | "
-            f"{(summary.get('kib_per_open') or 0):,.0f} | {summary.get('machine_load', 0):.1f} |")
+            f"{summary['errors']} | {summary['cpu_cores'] or 0:.2f} | {_s(summary.get('cpu_seconds_per_open'))} | "
+            f"{summary['peak_mib']:,.0f} | {(summary.get('kib_per_open') or 0):,.0f} | "
+            f"{summary.get('machine_load', 0):.1f} | {_pressure(summary.get('cpu_pressure'))} |")
     lines += ["", "Targets (issue 21; on the most workers measured):", "", "| target | measured | verdict |",
               "| --- | --- | --- |"]
     lines += [f"| {what} | {measured} | {verdict} |" for what, measured, verdict in targets(results)]
