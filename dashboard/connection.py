@@ -8,8 +8,9 @@ so a load invalidates them at once and nothing expires on a timer.
 
 Serving many people at once (docs/operations.md, "Serving many people at once"):
 - DuckDB's memory and threads are bounded on the read-only connection (`PROGRESSION_DUCKDB_MEMORY_LIMIT`,
-  default 1GB per server process; `PROGRESSION_DUCKDB_THREADS`, default the number of cores), so thirty
-  cold queries at once cannot take the machine; a query that needs more spills to a temporary folder.
+  default 1GB per server process; `PROGRESSION_DUCKDB_THREADS`, default the number of cores), and at most
+  `PROGRESSION_DUCKDB_QUERIES` (default 2) queries run at once in a process, the others waiting their turn,
+  so thirty cold queries at once cannot take the machine or run DuckDB out of memory.
 - Results are cached on the viewer's *scope* (access role and, for managers and staff, their staff_id),
   not their email: every administrator shares one cache entry, every senior manager another.
 - Each time this process opens a new database (the first use, or after a load), a background thread
@@ -43,6 +44,7 @@ _build_lock = threading.Lock()
 _log = logging.getLogger(__name__)
 MEMORY_LIMIT_ENV, THREADS_ENV, WARM_ENV = "PROGRESSION_DUCKDB_MEMORY_LIMIT", "PROGRESSION_DUCKDB_THREADS", \
     "PROGRESSION_WARM_CACHE"
+QUERIES_ENV = "PROGRESSION_DUCKDB_QUERIES"
 DEFAULT_MEMORY_LIMIT = "1GB"
 _warming: set[threading.Thread] = set()
 _warming_stop = threading.Event()
@@ -201,8 +203,30 @@ def scope_key(value: Any) -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=4000)
 def _cached(_con, stamp: tuple[int, int], path: str, name: str, args: tuple, kwargs: tuple) -> Any:
-    # `_con` is left out of the key; the stamp and path stand for it.
-    return getattr(queries, name)(_con, *args, **dict(kwargs))
+    # `_con` is left out of the key; the stamp and path stand for it. Only a cache miss reaches DuckDB, and
+    # at most `query_slots()` of those at once in this process share its memory_limit.
+    with _query_slots():
+        return getattr(queries, name)(_con, *args, **dict(kwargs))
+
+
+def query_slots() -> int:
+    """How many queries this process lets DuckDB run at once (PROGRESSION_DUCKDB_QUERIES, default 2)."""
+    text = os.environ.get(QUERIES_ENV, "").strip()
+    if text and not (text.isdigit() and int(text) >= 1):
+        raise ValueError(f"{QUERIES_ENV}={text!r}: give a whole number of queries at once, 1 or more")
+    return int(text) if text else 2
+
+
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def _query_slots() -> threading.BoundedSemaphore:
+    # Ten managers' cold queries at once in one DuckDB instance ran it out of memory (512MB) where one at a
+    # time needs under 128MB; the cores are busy with two anyway, so the others wait their turn instead.
+    count = query_slots()
+    with _slots_lock:
+        return _slots.setdefault(count, threading.BoundedSemaphore(count))
 
 
 def ask(function: Callable, *args, **kwargs) -> Any:

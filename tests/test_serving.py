@@ -333,3 +333,39 @@ def test_a_charts_specification_is_worked_out_once_for_the_same_figures(monkeypa
     assert first == second == _convert_altair_to_vega_lite_spec(original(frame))  # what st.altair_chart sends
     changed = charts._specification("status_by_range_chart", frame.assign(people=[5, 4]), ())
     assert len(calls) == 2 and changed["datasets"] != first["datasets"]
+
+
+def test_at_most_the_configured_number_of_queries_run_at_once(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setenv(connection.QUERIES_ENV, "2")
+    st.cache_data.clear()
+    running, most, lock = [0], [0], threading.Lock()
+
+    def slow(con, viewer):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        return viewer.staff_id
+
+    slow.__name__ = "filter_options"
+    monkeypatch.setattr(queries, "filter_options", slow)
+    answers: list = []
+    threads = [threading.Thread(target=lambda n=n: answers.append(connection._cached(
+        None, (1, 1), "x", "filter_options", (Viewer(None, "manager", f"S{n}"),), ()))) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [f"S{n}" for n in range(6)]
+    assert most[0] == 2
+
+
+def test_a_doubtful_number_of_queries_stops_with_the_variables_name(monkeypatch):
+    monkeypatch.setenv(connection.QUERIES_ENV, "none")
+    with pytest.raises(ValueError, match=connection.QUERIES_ENV):
+        connection.query_slots()
