@@ -76,7 +76,7 @@ def test_the_summary_counts_first_opens_and_errors_apart():
     opens = [load.Open(0, 0, 2.0, received_bytes=2048), load.Open(0, 1, 1.0, received_bytes=1024),
              load.Open(1, 0, None, "TimeoutError: no script_finished"), load.Open(1, 1, 3.0, received_bytes=1024)]
     summary = load.summarise(opens)
-    assert summary["opens"] == 2 and summary["errors"] == 1
+    assert summary["opens"] == 4 and summary["errors"] == 1
     assert summary["first"] == {"median": 2.0, "p95": 2.0, "max": 2.0}
     assert summary["all"]["median"] == 2.0 and summary["all"]["max"] == 3.0
     assert summary["error_examples"] == ["TimeoutError: no script_finished"]
