@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="admin (everyone the same administrator) and/or managers (each a different signed-in manager)")
     load.add_argument("--workers", type=_sizes, default=None,
                       help="Streamlit processes behind nginx, comma-separated to compare (default: one per core)")
+    load.add_argument("--streamlit", default="",
+                      help="extra Streamlit options for the server, e.g. '--server.fileWatcherType auto' (to compare)")
     load.add_argument("--timeout", type=float, default=120, help="seconds before an open counts as failed")
     load.add_argument("--label", default=None, help="the database's name in the table (default: from its contents)")
     load.add_argument("--output", type=Path, default=None, help="markdown file for the table (default docs/benchmarks.md)")

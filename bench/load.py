@@ -283,11 +283,13 @@ class Case:
     workers: int
     opens: int
     query: str = ""
+    options: str = ""  # extra Streamlit options for the server, e.g. "--server.fileWatcherType auto"
     results: dict = field(default_factory=dict)
 
     @property
     def key(self) -> str:
-        return f"{self.label}|{self.page}|{self.query}|{self.cache}|{self.viewers}|{self.workers}|{self.users}"
+        return (f"{self.label}|{self.page}|{self.query}|{self.cache}|{self.viewers}|{self.workers}|{self.users}"
+                + (f"|{self.options}" if self.options else ""))
 
 
 def summarise(opens: list[Open]) -> dict:
@@ -326,7 +328,7 @@ def run_case(case: Case, db: Path, timeout: float, say=print) -> dict:
     from deploy.serve import LOOPBACK, free_port, running
 
     environment = {"PROGRESSION_DB": str(db), "PROGRESSION_WARM_CACHE": "1" if case.cache == "warm" else "0"}
-    arguments = ["--server.address", LOOPBACK, "--server.port", str(free_port())]
+    arguments = ["--server.address", LOOPBACK, "--server.port", str(free_port()), *case.options.split()]
     emails = None
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
         if case.viewers == "managers":
@@ -399,7 +401,8 @@ def run_load(args) -> int:
         for viewers in args.viewers:
             for cache in args.cache:
                 for users in args.users:
-                    case = Case(label, args.page, cache, viewers, users, workers, args.opens, args.query)
+                    case = Case(label, args.page, cache, viewers, users, workers, args.opens, args.query,
+                                getattr(args, "streamlit", "") or "")
                     print(f"[{time.perf_counter() - started:7.1f} s] {label}, {args.page}, {cache}, {viewers}, "
                           f"{workers} worker(s): {users} user(s) x {args.opens} opens", flush=True)
                     summary = run_case(case, db, args.timeout)
@@ -443,8 +446,8 @@ def write_results(results: dict) -> None:
 
 
 def _order(entry: dict) -> tuple:
-    return (entry["label"], entry["page"], entry["query"], entry["viewers"], entry["cache"], entry["workers"],
-            entry["users"])
+    return (entry["label"], entry["page"], entry["query"], entry.get("options", ""), entry["viewers"], entry["cache"],
+            entry["workers"], entry["users"])
 
 
 TARGETS = [
@@ -467,7 +470,7 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
     found = []
     for what, matches, page, viewers, cache, users, limit, memory in TARGETS:
         runs = [entry for entry in results.values() if matches(entry["label"]) and entry["page"] == page
-                and not entry["query"] and entry["viewers"] == viewers and entry["cache"] == cache
+                and not entry["query"] and not entry.get("options") and entry["viewers"] == viewers and entry["cache"] == cache
                 and entry["users"] == users]
         if not runs:
             found.append((what, "", "not measured"))
@@ -507,7 +510,8 @@ def render(results: dict) -> str:
     ]
     for entry in sorted(results.values(), key=_order):
         summary = entry["results"]
-        page = entry["page"] + (f" ?{entry['query']}" if entry["query"] else "")
+        page = entry["page"] + (f" ?{entry['query']}" if entry["query"] else "") + \
+            (f" ({entry['options']})" if entry.get("options") else "")
         workers = summary.get("workers_run", entry["workers"])
         lines.append(
             f"| {entry['label']} | {page} | {entry['viewers']} | {entry['cache']} | {workers} | "

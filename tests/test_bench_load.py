@@ -27,7 +27,7 @@ def test_two_users_open_the_overview_warm_and_cold_as_admin_and_as_two_managers(
     docs.write_text("# Benchmarks\n\nBefore.\n")
     workers = 2 if serve.nginx_binary() else 1
     arguments = argparse.Namespace(db=database, users=[2], page="overview", query="", opens=1, cache=["warm", "cold"],
-                                   viewers=["admin", "managers"], workers=[workers], timeout=120, label=None,
+                                   viewers=["admin", "managers"], workers=[workers], timeout=120, label=None, streamlit="",
                                    output=docs, no_docs=False)
     assert load.run_load(arguments) == 0
     results = json.loads((tmp_path / "load_results.json").read_text())
