@@ -162,6 +162,8 @@ async def _user(number: int, base: str, page: str, query: str, opens: int, timeo
         try:
             seconds, size = await open_page(base, page, query, timeout, cookie, email)
             done.append(Open(number, index, seconds, received_bytes=size))
+        except TimeoutError:
+            done.append(Open(number, index, None, f"TimeoutError: no finished page within {timeout:.0f} s"))
         except Exception as error:  # every failure is a result: counted and reported
             done.append(Open(number, index, None, f"{type(error).__name__}: {error}"[:300]))
     return done
