@@ -1,4 +1,5 @@
-"""Scale benchmark: `python -m bench generate --staff N --db PATH` and `python -m bench run --staff 1000,10000`."""
+"""Scale benchmark: `python -m bench generate --staff N --db PATH`, `python -m bench run --staff 1000,10000`,
+and the load benchmark `python -m bench load --users 1,10,30 --page overview --db PATH`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 
 def _sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def _words(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +41,24 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-docs", action="store_true", help="print the table only")
     run.add_argument("--workdir", type=Path, default=None, help="keep the generated databases here")
 
+    load = commands.add_parser("load", help="many users opening a page at once, over Streamlit's websocket protocol")
+    load.add_argument("--db", type=Path, required=True, help="the database to serve (not changed)")
+    load.add_argument("--users", type=_sizes, default=[1, 10, 30], help="comma-separated numbers of users at once")
+    load.add_argument("--page", default="overview", help="overview, team, person, blockers, succession or framework")
+    load.add_argument("--query", default="", help="query string for the page, e.g. 'team=Blue Badge' (URL-encoded)")
+    load.add_argument("--opens", type=int, default=3, help="opens per user, each on a new connection")
+    load.add_argument("--cache", type=_words, default=["warm", "cold"], help="warm,cold (each a fresh server)")
+    load.add_argument("--viewers", type=_words, default=["admin"],
+                      help="admin (everyone the same administrator) and/or managers (each a different signed-in manager)")
+    load.add_argument("--workers", type=_sizes, default=None,
+                      help="Streamlit processes behind nginx, comma-separated to compare (default: one per core)")
+    load.add_argument("--streamlit", default="",
+                      help="extra Streamlit options for the server, e.g. '--server.fileWatcherType auto' (to compare)")
+    load.add_argument("--timeout", type=float, default=120, help="seconds before an open counts as failed")
+    load.add_argument("--label", default=None, help="the database's name in the table (default: from its contents)")
+    load.add_argument("--output", type=Path, default=None, help="markdown file for the table (default docs/benchmarks.md)")
+    load.add_argument("--no-docs", action="store_true", help="print the table only")
+
     step = commands.add_parser("step", help="(internal) one step group, run by `run` in a child process")
     step.add_argument("group")
     step.add_argument("--db", type=Path, required=True)
@@ -54,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
                        as_of=args.as_of, log=lambda line: print(line, file=sys.stderr))
         print(", ".join(f"{table}: {count:,}" for table, count in counts.items()))
         return 0
+    if args.command == "load":
+        from bench.load import run_load
+        from deploy.serve import cores
+
+        args.workers = args.workers or [cores()]
+        unknown = [word for word in args.cache if word not in ("warm", "cold")] + \
+                  [word for word in args.viewers if word not in ("admin", "managers")]
+        if unknown or min(args.users, default=0) < 1 or args.opens < 1:
+            parser.error(f"load: check --cache (warm,cold), --viewers (admin,managers), --users and --opens {unknown}")
+        return run_load(args)
     if args.command == "run":
         from bench.run import run_benchmark
 

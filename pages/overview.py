@@ -115,8 +115,8 @@ if by_group.open:
                                        list(charts.TEAM_MEASURES), format_func=charts.TEAM_MEASURES.get,
                                        key="team-measure")
                 teams_in_chart, order, others = charts.top_teams(by_team, measure, charts.TEAM_CHART_LIMIT)
-            event = st.altair_chart(charts.status_by_team_chart(teams_in_chart, order), on_select="rerun",
-                                    key="team-bars", selection_mode=charts.TEAM_PICK)
+            event = charts.draw(charts.status_by_team_chart, teams_in_chart, options={"order": order},
+                                on_select="rerun", key="team-bars", selection_mode=charts.TEAM_PICK)
             if others is not None:
                 rest = dict(zip(others["status"], others["people"], strict=True))
                 st.caption(f"The other {int(others['teams'].iloc[0]):,} teams: "
@@ -130,8 +130,8 @@ if by_group.open:
                 st.switch_page(PAGES_DIR / "people.py", query_params={
                     **url_params(filters), "team": point["team"], "status": point["status"]})
         with right:
-            event = st.altair_chart(charts.status_by_range_chart(by_range), on_select="rerun", key="range-bars",
-                                    selection_mode=charts.RANGE_PICK)
+            event = charts.draw(charts.status_by_range_chart, by_range, on_select="rerun", key="range-bars",
+                                selection_mode=charts.RANGE_PICK)
             picked = event.selection.get(charts.RANGE_PICK, []) if event else []
             point = next((point for point in picked if point.get("range") is not None and point.get("status")), None)
             if point:
@@ -160,7 +160,7 @@ if over_time.open:
         if trend.empty:
             st.info("No readiness history for these filters.")
         else:
-            st.altair_chart(charts.readiness_trend_chart(trend))
+            charts.draw(charts.readiness_trend_chart, trend)
             with st.expander("The figures behind this chart"):
                 table(trend.assign(status=trend["status"].map(charts.STATUS_LABELS))
                       .rename(columns={"month_end": "Month end", "status": "Readiness", "people": "People"}),
@@ -172,7 +172,8 @@ if holding_back.open:
         if top.empty:
             st.info("Nothing is holding anyone back under these filters.")
         else:
-            st.altair_chart(charts.blockers_chart(top, title="The ten requirements holding most people back, and why"))
+            charts.draw(charts.blockers_chart, top,
+                        options={"title": "The ten requirements holding most people back, and why"})
             st.page_link(PAGES_DIR / "blockers.py", label="Every requirement, and who it holds back", icon=":material/arrow_forward:",
                          query_params=url_params(filters))
             with st.expander("The figures behind this chart"):

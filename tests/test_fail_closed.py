@@ -218,10 +218,11 @@ def test_local_administration_says_so_on_every_page(real_db, local_admin, page):
 
 
 def test_dev_start_listens_on_this_machine_unless_told_otherwise(tmp_path):
-    # ./dev start's choice of address, with streamlit replaced by a stand-in that prints its arguments.
+    # ./dev start's choice of address, with the server replaced by a stand-in that prints its arguments.
     script = (ROOT / "dev").read_text()
     stand_in = tmp_path / "dev"
-    stand_in.write_text(script.replace(".venv/bin/python -m streamlit run", "echo").replace("venv requirements.txt", ":")
+    stand_in.write_text(script.replace(".venv/bin/python -m deploy.serve", "echo").replace("venv requirements.txt", ":")
+                        .replace("one_worker \"$@\" || proxy", ":")
                         .replace('cd "$(dirname "$0")"', ":"))
 
     def arguments(*extra: str, **environment: str) -> str:
@@ -231,7 +232,7 @@ def test_dev_start_listens_on_this_machine_unless_told_otherwise(tmp_path):
 
     assert "--server.address 127.0.0.1" in arguments()
     assert "127.0.0.1" not in arguments("--server.address", "0.0.0.0")
-    assert "127.0.0.1" not in arguments(STREAMLIT_SERVER_ADDRESS="0.0.0.0")
+    assert arguments(STREAMLIT_SERVER_ADDRESS="0.0.0.0").rstrip().endswith("--server.address 0.0.0.0")
     assert arguments("--server.address", "0.0.0.0", PROGRESSION_LOCAL_ADMIN="1").rstrip().endswith(
         "--server.address 127.0.0.1")
 
