@@ -6,7 +6,8 @@ header of the websocket handshake. The header is honoured only when BOTH hold:
 
 - the environment variable `PROGRESSION_LOAD_TEST_IDENTITY` is `1` (set only by the benchmark, for the
   server it starts), and
-- this Streamlit server listens on 127.0.0.1 only (`server.address`), so nobody else can reach it.
+- this Streamlit server listens on 127.0.0.1 only (`server.address`), and so does the proxy in front of it
+  if any (`PROGRESSION_PUBLIC_ADDRESS`, set by deploy/serve.py), so nobody else can reach it.
 
 Anywhere else (production, `./dev start`, a server on any other address) the header is ignored and the
 visitor must sign in as usual. Behind the proxy (`./dev start --workers N`), nginx also strips the header
@@ -22,11 +23,17 @@ import streamlit as st
 ENV = "PROGRESSION_LOAD_TEST_IDENTITY"
 HEADER = "X-Progression-Load-Test-Email"
 LOOPBACK = "127.0.0.1"
+PUBLIC_ADDRESS_ENV = "PROGRESSION_PUBLIC_ADDRESS"
 
 
 def honoured() -> bool:
-    """True only on a benchmark's own server: the environment variable is set and the server is loopback-only."""
-    return os.environ.get(ENV) == "1" and str(st.get_option("server.address") or "") == LOOPBACK
+    """True only on a benchmark's own server: the environment variable is set and the server is loopback-only.
+
+    Behind the proxy each process binds 127.0.0.1 whatever the proxy's address, so deploy/serve.py says in
+    PROGRESSION_PUBLIC_ADDRESS where visitors reach it; that must be loopback too.
+    """
+    public = os.environ.get(PUBLIC_ADDRESS_ENV, LOOPBACK)
+    return os.environ.get(ENV) == "1" and str(st.get_option("server.address") or "") == LOOPBACK and public == LOOPBACK
 
 
 def load_test_email() -> str | None:

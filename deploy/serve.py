@@ -39,6 +39,7 @@ DEFAULT_PORT = 8501
 SERVING_OPTIONS = ("--server.headless", "true", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
                    "--server.allowRunOnSave", "false", "--logger.level", "warning")
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+PUBLIC_ADDRESS_ENV = "PROGRESSION_PUBLIC_ADDRESS"  # where visitors reach the dashboard ("" = every interface)
 IDENTITY_ENV, IDENTITY_HEADER = "PROGRESSION_LOAD_TEST_IDENTITY", "X-Progression-Load-Test-Email"
 START_SECONDS = 90
 
@@ -189,6 +190,9 @@ class Service:
             self._spawn("streamlit", streamlit_command(self.arguments, self.address, self.port), streamlit=True)
             wait_healthy(self.url, self.processes)
             return self
+        # Behind the proxy every process binds 127.0.0.1, but visitors reach the proxy's address: a check
+        # that trusts loopback (the load benchmark's identity header) must look at this, not server.address.
+        self.environment[PUBLIC_ADDRESS_ENV] = self.address or ""
         # DuckDB's memory budget is per process: split the default between the workers.
         self.environment.setdefault("PROGRESSION_DUCKDB_MEMORY_LIMIT", f"{max(256, 1024 // self.workers)}MB")
         ports = self.ports = [free_port() for _ in range(self.workers)]

@@ -192,6 +192,7 @@ def test_the_identity_header_is_honoured_only_on_a_loopback_benchmark_server(mon
         monkeypatch.delenv(load_identity.ENV, raising=False)
     else:
         monkeypatch.setenv(load_identity.ENV, environment)
+    monkeypatch.delenv(load_identity.PUBLIC_ADDRESS_ENV, raising=False)
     previous = st_config.get_option("server.address")
     st_config.set_option("server.address", address)
     try:
@@ -213,6 +214,21 @@ def test_without_the_benchmark_a_signed_in_app_still_asks_everyone_to_sign_in(ap
     at.run()
     assert [button.label for button in at.button] == ["Sign in"]
     assert not at.metric
+
+
+@pytest.mark.parametrize("public", ["", "0.0.0.0", "10.0.0.5"])
+def test_behind_a_proxy_reachable_from_elsewhere_the_header_is_ignored(monkeypatch, public):
+    # Each process binds 127.0.0.1 behind the proxy; the proxy's own address decides.
+    monkeypatch.setenv(load_identity.ENV, "1")
+    monkeypatch.setenv(load_identity.PUBLIC_ADDRESS_ENV, public)
+    previous = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    try:
+        assert load_identity.honoured() is False
+        monkeypatch.setenv(load_identity.PUBLIC_ADDRESS_ENV, "127.0.0.1")
+        assert load_identity.honoured() is True
+    finally:
+        st_config.set_option("server.address", previous)
 
 
 @pytest.mark.parametrize(("environment", "address", "passes"), [
