@@ -1,5 +1,8 @@
 """The peer: the readiness rules of docs/rules.md written the way an analyst would in pandas.
 
+The framework's rules (evidence window, training condition, categories, mandatory courses) are read from
+the rules tables like any other input.
+
 Read the tables into DataFrames, then merge, filter and group by. No per-person Python loop: this is
 the fair alternative a competent analyst would write, and the benchmark holds `readiness_on` to being
 at least ten times faster than it. `readiness()` must give exactly what `readiness_on(d)` gives for
@@ -51,8 +54,9 @@ def readiness(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
 
     # Who counts: in post on d.
     in_post = staff[(staff["level_start_date"] <= d) & (staff["left_on"].isna() | (staff["left_on"] > d))]
-    people = in_post.merge(roles[["role_code"]], on="role_code").merge(
-        levels[["role_code", "level", "target_level"]], on=["role_code", "level"])
+    people = in_post.merge(roles[["role_code", "framework"]], on="role_code").merge(
+        levels[["role_code", "level", "target_level"]], on=["role_code", "level"]).merge(
+        tables["framework_rules"], on="framework")
 
     # Requirements: criteria sharing an any_of label are one requirement, named after the first in document order.
     # Categories are ordered as the criterion's framework lists them (its rules file).
@@ -86,14 +90,27 @@ def readiness(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     months = (d.year - start.dt.year) * 12 + (d.month - start.dt.month)
     people["tenure_months"] = months.where(add_months(start, months) <= d, months - 1)
 
-    # Mandatory training up to date on d: every mandatory course has a record completed by d, not expired.
-    training = tables["training"]
-    mandatory = set(tables["mandatory_courses"]["course"])
-    current = training[training["course"].isin(mandatory) & (training["completed_on"] <= d)
-                       & (training["expires_on"].isna() | (training["expires_on"] > d))]
+    # Mandatory training up to date on d: every mandatory course of the person's framework (its list, or every
+    # course of the mandatory list when it lists none) has a record completed by d and not expired by d. For
+    # a date after today, a record current today counts as renewed (the forecast assumption).
+    rules = tables["framework_rules"]
+    listed = tables["framework_mandatory_courses"][["framework", "course"]]
+    unlisted = rules.loc[~rules["mandatory_courses_listed"], ["framework"]].merge(
+        tables["mandatory_courses"][["course"]], how="cross")
+    framework_courses = pd.concat([listed.merge(rules.loc[rules["mandatory_courses_listed"], ["framework"]]),
+                                   unlisted])
+    training = tables["training"].merge(people[["staff_id", "framework"]], on="staff_id").merge(
+        framework_courses, on=["framework", "course"])
+    today = pd.Timestamp(dt.date.today())
+    expires = training["expires_on"]
+    if d > today:
+        current_today = (training["completed_on"] <= today) & (expires.isna() | (expires > today))
+        expires = expires.mask(current_today)
+    current = training[(training["completed_on"] <= d) & (expires.isna() | (expires > d))]
     courses = current.groupby("staff_id")["course"].nunique().rename("current_courses")
-    people = people.merge(courses, on="staff_id", how="left")
-    people["training_ok"] = people["current_courses"].fillna(0).astype(int) == len(mandatory)
+    people = people.merge(courses, on="staff_id", how="left").merge(
+        framework_courses.groupby("framework").size().rename("required_courses"), on="framework", how="left")
+    people["training_ok"] = people["current_courses"].fillna(0).astype(int) == people["required_courses"].fillna(0)
 
     # Each person's checklist: every criterion of their target level.
     checklist = people[people["target_level"].notna()].merge(
@@ -101,11 +118,13 @@ def readiness(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
                  "is_all_time_based"]],
         left_on=["role_code", "target_level"], right_on=["role_code", "level"], suffixes=("", "_criterion"))
 
-    # Evidence-based criteria: approved evidence dated in (d - 2 years, d].
+    # Evidence-based criteria: approved evidence counts from its date until its date plus the framework's
+    # evidence window (calendar months).
     evidence = tables["evidence"]
-    window_start = d - pd.DateOffset(years=2)
-    valid = evidence[(evidence["status"] == "approved") & (evidence["evidence_date"] <= d)
-                     & (evidence["evidence_date"] > window_start)]
+    evidence = evidence[(evidence["status"] == "approved") & (evidence["evidence_date"] <= d)].merge(
+        criteria[["criterion_id", "role_code"]], on="criterion_id").merge(
+        roles[["role_code", "framework"]], on="role_code").merge(rules[["framework", "evidence_window_months"]])
+    valid = evidence[d < add_months(evidence["evidence_date"], evidence["evidence_window_months"])]
     evidenced = valid[["staff_id", "criterion_id"]].drop_duplicates().assign(has_evidence=True)
     checklist = checklist.merge(evidenced, on=["staff_id", "criterion_id"], how="left")
     checklist["has_evidence"] = checklist["has_evidence"].astype("boolean").fillna(False).astype(bool)
@@ -116,8 +135,9 @@ def readiness(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     checklist.loc[timed, "tenure_date"] = add_months(
         checklist.loc[timed, "effective_start_date"], checklist.loc[timed, "min_months"])
     reached = checklist["tenure_date"] <= d
-    checklist["is_met"] = np.where(timed, reached & checklist["training_ok"], checklist["has_evidence"])
-    checklist["is_waiting"] = timed & ~reached & checklist["training_ok"]
+    trained = checklist["training_ok"] | ~checklist["time_criteria_need_training"]
+    checklist["is_met"] = np.where(timed, reached & trained, checklist["has_evidence"])
+    checklist["is_waiting"] = timed & ~reached & trained
 
     requirements = checklist.groupby(["staff_id", "requirement_id"]).agg(
         is_met=("is_met", "any"), all_waiting=("is_waiting", "all"), all_time=("is_all_time_based", "all"),

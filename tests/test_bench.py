@@ -147,6 +147,8 @@ def test_the_harness_runs_the_views_and_the_peer(bench_db, tmp_path, capsys):
     steps = {row["step"]: row for row in rows}
     assert set(VIEWS) <= set(steps)
     assert steps["peer check"]["note"].startswith("identical")
+    assert steps["polars peer check"]["note"].startswith("identical")
+    assert "DuckDB threads" in steps["floor: readiness (fair)"]["note"]
     results = {"1000": {"size": 1000, "as_of": AS_OF.isoformat(), "seed": 11, "repeat": 1, "rows": rows},
                "machine": {"cores": 2, "cpu": "test", "memory_gib": 1, "python": "3", "duckdb": "2", "pandas": "3"}}
     report = render_report(results)

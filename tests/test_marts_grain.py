@@ -32,6 +32,7 @@ GRAINS = {
     "readiness_trend": ("readiness_trend($d - interval 30 month, $d)", ["month_end", "team", "range"]),
     "visible_staff": ("visible_staff('admin', null)", ["staff_id"]),
     "viewer_access": ("viewer_access((select min(email) from staff))", ["email"]),
+    "scope_on": ("scope_on($d, 'admin', null, null, [], [])", ["staff_id"]),
 }
 SCALAR_MACROS = {"is_ready_within"}
 

@@ -185,3 +185,28 @@ def test_readiness_trend_reconstructs_month_ends(tiny):
                                         dt.date(2024, 12, 31), dt.date(2025, 1, 31)]
     assert rows[-1][1:] == (0, 1, 0, 1)  # evidence complete in January, tenure due in September 2025
     assert rows[0][1:] == (0, 0, 1, 1)
+
+
+def test_evidence_counts_until_its_date_plus_the_window_in_calendar_months(tiny):
+    # 29 February 2024 plus 24 months is 28 February 2026: the evidence stops counting that day.
+    evidenced(tiny.staff("S1"), criteria=["OFF.B.S1"]).evidence("S1", "OFF.B.K1", "2024-02-29")
+    assert tiny.readiness("S1", dt.date(2026, 2, 27))["status"] == "ready"
+    assert tiny.readiness("S1", dt.date(2026, 2, 28))["status"] == "not_ready"
+    assert tiny.gaps("S1", dt.date(2026, 2, 28)) == {"OFF.B.K1": ("expired", dt.date(2026, 2, 28))}
+
+
+def test_a_forecast_assumes_training_current_today_is_renewed(tiny):
+    # For dates after today, a course current today stays current past its expiry; one lapsed today does not.
+    today = dt.date.today()
+    later = today + dt.timedelta(days=400)
+    tiny.staff("S1", level_start_date="2024-01-01", trained=False)
+    tiny.training("S1", "GDPR", today - dt.timedelta(days=30), today + dt.timedelta(days=10))
+    tiny.training("S1", "Safeguarding", today - dt.timedelta(days=30))
+    evidenced(tiny, date=today - dt.timedelta(days=5))
+    assert tiny.readiness("S1", today)["training_ok"] is True
+    assert tiny.readiness("S1", later)["training_ok"] is True  # GDPR assumed renewed
+    assert tiny.readiness("S1", later)["status"] == "ready"
+    tiny.con.execute("update training set expires_on = ? where course = 'GDPR'", [today])  # lapsed today
+    assert tiny.readiness("S1", today)["training_ok"] is False
+    assert tiny.readiness("S1", later)["training_ok"] is False
+    assert tiny.gaps("S1", later) == {"OFF.B.E1": ("training", None)}

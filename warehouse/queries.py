@@ -8,44 +8,15 @@ The rules themselves live in the warehouse's SQL files; these functions filter, 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
+# Viewer and Filters live in warehouse.scope; re-exported for the pages and tests that import them from here.
+from warehouse.scope import ACCESS_ROLES, NOBODY, Filters, Viewer  # noqa: F401
+
 STATUSES = ("ready", "ready_on", "not_ready", "top_of_role")
 REASONS = ("tenure", "training", "awaiting_signoff", "expired", "rejected", "no_evidence")
-ACCESS_ROLES = ("admin", "senior", "manager", "staff")
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: their access role and, for managers and staff, their own staff_id."""
-
-    email: str | None
-    access_role: str | None  # admin | senior | manager | staff | None (matches nobody)
-    staff_id: str | None = None
-
-    @property
-    def can_load(self) -> bool:
-        return self.access_role == "admin"
-
-    @property
-    def sees_anyone(self) -> bool:
-        return self.access_role in ACCESS_ROLES
-
-
-NOBODY = Viewer(None, None, None)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar's choices: as-of date, framework, teams and ranges (empty means all)."""
-
-    as_of: dt.date
-    framework: str | None = None
-    teams: tuple[str, ...] = field(default_factory=tuple)
-    ranges: tuple[int, ...] = field(default_factory=tuple)
 
 
 def _parameters(viewer: Viewer, filters: Filters | None = None, **extra) -> dict:
@@ -62,15 +33,13 @@ def _parameters(viewer: Viewer, filters: Filters | None = None, **extra) -> dict
 
 
 def _scoped(name: str, source: str) -> str:
-    """A CTE `name`: the rows of `source` about people the viewer may see, matching the filters."""
+    """A CTE `name`: the rows of `source` about people the viewer may see, matching the filters (the mart
+    scope_on: people in post on the as-of date, so `source` must be about that date)."""
     return f"""
     {name} as (
         select source.*
         from {source} as source
-        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        where ($framework is null or source.framework = $framework)
-          and (len($teams) = 0 or list_contains($teams, source.team))
-          and (len($ranges) = 0 or list_contains($ranges, source.range))
+        semi join scope_on($as_of, $viewer_role, $viewer_staff_id, $framework, $teams, $ranges) using (staff_id)
     )
 """
 
@@ -374,7 +343,8 @@ def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> 
 
 
 def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
-    """Requirements met today whose only current evidence passes two years within `days`."""
+    """Requirements met today whose only current evidence stops counting (its date plus the framework's evidence
+    window) within `days`."""
     sql = f"""
         with {SCOPED_STAFF}
         select expiring.evidence_expires_date, scoped_staff.name, scoped_staff.team,

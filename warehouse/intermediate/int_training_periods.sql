@@ -1,5 +1,5 @@
 -- grain: one row per training record of a mandatory course of the person's framework (staff_id, course, completed_on)
--- purpose: training currency: a record keeps its course current from completed_on (current_from) until expires_on (current_until, exclusive; null: never expires); course_number numbers the framework's courses 0, 1, 2, ... (bits of a mask)
+-- purpose: training currency: a record keeps its course current from completed_on (current_from) until expires_on (current_until, exclusive; null: never expires), with the forecast assumption for dates after today; course_number numbers the framework's courses 0, 1, 2, ... (bits of a mask)
 create or replace view int_training_periods as
 with
 courses as (
@@ -18,7 +18,14 @@ select
         else error('more than 64 mandatory courses')
     end as course_number,
     training.completed_on as current_from,
-    training.expires_on as current_until,
+    -- Forecast assumption: a record current today is assumed renewed when it lapses, so it stays current
+    -- on every date after today; this changes no date up to today (it ends after today anyway). A course
+    -- already lapsed today stays lapsed until a new record is loaded.
+    case
+        when training.completed_on <= current_date
+            and (training.expires_on is null or current_date < training.expires_on) then null
+        else training.expires_on
+    end as current_until,
 from stg_training as training
 join int_in_post_periods as people using (staff_id)
 join courses

@@ -1,0 +1,9 @@
+-- grain: one row per person in post on d whom the viewer may see and the filters keep
+-- purpose: the scope every page question starts from: visible_staff (the viewer's tree) and the sidebar's framework, teams and ranges (empty lists: all), over staff_in_post_on
+create or replace macro scope_on(d, viewer_role, viewer_staff_id, chosen_framework, chosen_teams, chosen_ranges) as table
+select in_post.staff_id,
+from staff_in_post_on(d) as in_post
+semi join visible_staff(viewer_role, viewer_staff_id) as visible using (staff_id)
+where (chosen_framework is null or in_post.framework = chosen_framework)
+    and (len(chosen_teams) = 0 or list_contains(chosen_teams, in_post.team))
+    and (len(chosen_ranges) = 0 or list_contains(chosen_ranges, in_post.range))
