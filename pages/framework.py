@@ -1,4 +1,4 @@
-"""Framework: browse a role's levels side by side, criteria grouped by category, with a search box."""
+"""Framework: browse a role's levels side by side (in tabs beyond four), criteria grouped by category, with a search box."""
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +10,7 @@ from dashboard.router import start_page
 from warehouse import queries
 
 viewer, filters = start_page(fields=("framework",))
+MAX_SIDE_BY_SIDE = 4
 
 
 def _plain(text: str) -> str:
@@ -26,8 +27,11 @@ if roles.empty:
 titles = dict(zip(roles["role_code"],
                   roles["role_title"] + " · range " + roles["range"].astype(str) + " · "
                   + roles["framework"].map(framework_label), strict=True))
+# Open on a framework the viewer's people are on (the demo's Medway), not the first loaded by name.
+staffed = ask(queries.filter_options, viewer)["frameworks"]
+first = next((position for position, framework in enumerate(roles["framework"]) if framework in staffed), 0)
 left, right = st.columns([3, 2])
-role = left.selectbox("Role", list(titles), format_func=titles.get, key="framework-role")
+role = left.selectbox("Role", list(titles), index=first, format_func=titles.get, key="framework-role")
 search = right.text_input("Search the criteria", key="framework-search", placeholder="e.g. training, complaints",
                           max_chars=100)
 
@@ -42,7 +46,9 @@ if criteria.empty:
     st.stop()
 
 levels = criteria.drop_duplicates("level").sort_values("level_order")
-columns = st.columns(len(levels))
+# Side by side up to four levels (Medway's A-C, Maldon's 1-4); a longer ladder (Derbyshire's thirteen) in tabs.
+columns = (st.columns(len(levels)) if len(levels) <= MAX_SIDE_BY_SIDE
+           else st.tabs([f"{level.level}: {level.level_name}" for level in levels.itertuples()]))
 for column, level in zip(columns, levels.itertuples(), strict=True):
     with column:
         st.subheader(f"Level {level.level}: {level.level_name}")

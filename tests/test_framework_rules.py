@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 import pytest
-from test_loaders import FRAMEWORK_HEADER, FRAMEWORK_ROWS, log, snapshot, write_csv
+from test_loaders import EVIDENCE_HEADER, FRAMEWORK_HEADER, FRAMEWORK_ROWS, STAFF_HEADER, log, snapshot, write_csv
 
 from loaders.errors import LoadRejected
 from loaders.framework import DEFAULT_RULES
 from loaders.load import load_files
+from warehouse import queries
+from warehouse.queries import Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "frameworks"
@@ -166,3 +169,48 @@ def test_changing_only_the_rules_reloads_and_reloading_the_same_changes_nothing(
     load_files("framework", [path], db)
     assert [entry[2] for entry in log(db)] == ["loaded", "unchanged", "loaded"]
     assert stored_rules(db)["window"] == 36
+
+
+def _workforce(tmp_path: Path, window_months: int) -> Path:
+    """The mini framework with a rules file giving `window_months`, one officer and one piece of evidence."""
+    folder = tmp_path / f"window-{window_months}"
+    path = framework_file(folder)
+    rules_file(folder, [["evidence_window_months", str(window_months)], ["mandatory_course", "none"]])
+    db = folder / "db.duckdb"
+    load_files("framework", [path], db)
+    load_files("staff", [write_csv(folder / "staff.csv", STAFF_HEADER, [
+        ["M1", "Morgan Vale", "Alpha", "", "MGR", "A", "2022-01-01", "morgan@example.org"],
+        ["S1", "Sam Reed", "Alpha", "M1", "OFF", "A", "2024-01-15", "sam@example.org"]])], db)
+    load_files("evidence", [write_csv(folder / "evidence.csv", EVIDENCE_HEADER, [
+        ["S1", "OFF.B.K1", "2024-03-01", "approved", "Morgan Vale", "", ""]])], db)
+    return db
+
+
+def test_the_evidence_window_in_the_rules_file_changes_every_answer(tmp_path):
+    # Evidence of 1 March 2024 on 1 June 2026: too old under a 24-month window, current under 36.
+    as_of = dt.date(2026, 6, 1)
+    admin = Viewer("admin@example.org", "admin")
+    answers = {}
+    for months in (24, 36):
+        con = duckdb.connect(str(_workforce(tmp_path, months)), read_only=True)
+        try:
+            trend = con.execute("select month_end, ready from readiness_trend(?, ?) where team = 'Alpha' "
+                                "and range = 3 order by month_end", [dt.date(2026, 2, 1), as_of]).fetchall()
+            person = queries.person_requirements(con, admin, as_of, "S1")
+            answers[months] = {
+                "status": con.execute("select status from readiness_on(?) where staff_id = 'S1'", [as_of]).fetchone(),
+                "gaps": con.execute("select requirement_id, reason, due_date from gaps_on(?) where staff_id = 'S1'",
+                                    [as_of]).fetchall(),
+                "trend": trend,
+                "person": [value.date() if hasattr(value, "date") else value for value in person.loc[
+                    person["requirement_id"] == "OFF.B.K1", ["status", "due_date", "evidence_expires_date"]].iloc[0]],
+            }
+        finally:
+            con.close()
+    assert answers[24]["status"] == ("not_ready",) and answers[36]["status"] == ("ready",)
+    assert answers[24]["gaps"] == [("OFF.B.K1", "expired", dt.date(2026, 3, 1))] and answers[36]["gaps"] == []
+    assert answers[24]["trend"] == [(dt.date(2026, 2, 28), 1), (dt.date(2026, 3, 31), 0), (dt.date(2026, 4, 30), 0),
+                                    (dt.date(2026, 5, 31), 0)]
+    assert [ready for _, ready in answers[36]["trend"]] == [1, 1, 1, 1]
+    assert answers[24]["person"][:2] == ["not met", dt.date(2026, 3, 1)]
+    assert answers[36]["person"][0] == "met" and answers[36]["person"][2] == dt.date(2027, 3, 1)

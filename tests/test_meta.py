@@ -28,11 +28,72 @@ def test_one_view_or_macro_per_file_named_after_it(path):
     assert created == [path.stem]
 
 
+def documented_names(text: str) -> set[str]:
+    """Names written as code in a doc: `name`, `name(...)` (so `gaps` is not found inside `gaps_on(d)`)."""
+    return set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)(?:`|\()", text))
+
+
 def test_every_public_view_and_macro_is_documented():
-    documented = (ROOT / "docs" / "sql.md").read_text()
+    documented = documented_names((ROOT / "docs" / "sql.md").read_text())
     public = [path.stem for path in model_files() if path.parent.name == "marts"]
-    missing = [name for name in public if f"`{name}" not in documented]
+    missing = [name for name in public if name not in documented]
     assert missing == []
+
+
+def test_documented_names_match_exactly():
+    assert documented_names("### `gaps_on(d)` / view `gaps_summary`") == {"gaps_on", "gaps_summary"}
+    assert "gaps" not in documented_names("### `gaps_on(d)` / view `gaps_summary`")
+
+
+def _models_read_by(path: Path, names: set[str]) -> set[str]:
+    text = re.sub(r"--[^\n]*", "", path.read_text())  # a name in a comment is not a read
+    return {name for name in names if name != path.stem and re.search(rf"\b{name}\b", text)}
+
+
+def reachable_from_marts() -> set[str]:
+    """Every view and macro a mart reads, directly or through others (by name, in the SQL outside comments)."""
+    files = {path.stem: path for path in model_files()}
+    seen = {name for name, path in files.items() if path.parent.name == "marts"}
+    todo = list(seen)
+    while todo:
+        for name in _models_read_by(files[todo.pop()], set(files)):
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+def rules_doc_files() -> list[str]:
+    """The .sql files docs/rules.md names as computing a rule (a bare name is looked up under warehouse/)."""
+    return re.findall(r"`((?:warehouse/[a-z_]+/)?[a-z_]+\.sql)`", (ROOT / "docs" / "rules.md").read_text())
+
+
+def test_rules_doc_names_files_that_exist_and_that_a_mart_reads():
+    named = rules_doc_files()
+    assert len(named) >= 10
+    reachable = reachable_from_marts()
+    for name in named:
+        matches = [ROOT / name] if "/" in name else sorted((ROOT / "warehouse").rglob(name))
+        assert len(matches) == 1 and matches[0].exists(), f"docs/rules.md names {name}, which does not exist"
+        assert matches[0].stem in reachable, f"docs/rules.md names {name}, which no mart reads"
+
+
+def test_every_model_is_read_by_a_mart_or_is_one():
+    # Nothing left over that nothing reads.
+    assert sorted({path.stem for path in model_files()} - reachable_from_marts()) == []
+
+
+def test_no_evidence_window_is_written_into_the_sql():
+    # The window is each framework's evidence_window_months (framework_rules), read in one file.
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "warehouse").rglob("*.sql")
+                 if path.parent.name != "migrations"
+                 and re.search(r"2 year|interval '2|730", path.read_text(), re.IGNORECASE)]
+    assert offenders == []
+    for setting, reader in (("evidence_window_months", "int_evidence_periods"),
+                            ("time_criteria_need_training", "int_time_requirement_dates")):
+        readers = [path.stem for path in model_files()
+                   if path.parent.name != "staging" and setting in path.read_text()]
+        assert readers == [reader]
 
 
 def test_every_table_is_documented():

@@ -286,3 +286,38 @@ def test_maldon_minimum_time_without_mandatory_training(maldon):
     assert people["L2"]["status"] == "ready"
     assert people["L3"]["status"] == "not_ready"
     assert people["L0"]["target_level"] == "4"
+
+
+# ---------------------------------------------------------------- the Framework page
+
+
+@pytest.mark.parametrize("role, levels, tabs", [("CSOL", ["1", "2", "3", "4"], 0),
+                                                ("BPS", [f"BPS{number:02d}" for number in range(2, 15)], 13),
+                                                ("CSO", ["CS2"], 0)])
+def test_framework_page_shows_each_councils_levels(app_db, role, levels, tabs):
+    from tests.test_pages import assert_clean, open_app
+
+    at = open_app("pages/framework.py")
+    at.selectbox(key="framework-role").set_value(role).run()
+    assert_clean(at)
+    assert [subheader.value.split(":")[0] for subheader in at.subheader] == [f"Level {level}" for level in levels]
+    # Four levels or fewer side by side; Derbyshire's thirteen in tabs, one per level.
+    assert len(at.tabs) == tabs
+    categories = OTHERS[{"CSOL": "maldon_customer_solutions", "BPS": "derbyshire_business_public_services",
+                         "CSO": "aylesbury_vale_customer_support"}[role]][2]
+    shown = [markdown.value.split("**")[1] for markdown in at.markdown if markdown.value.startswith("**")]
+    assert set(shown) == set(categories)
+
+
+def test_framework_page_opens_on_a_framework_people_are_on(app_db):
+    from tests.test_pages import assert_clean, open_app
+
+    at = open_app("pages/framework.py")
+    assert_clean(at)
+    staffed = {row[0] for row in query(app_db, "select distinct framework from staff join roles using (role_code)")}
+    opened = query(app_db, "select framework from roles where role_code = ?", [at.selectbox(key="framework-role").value])
+    # The demo's people are all on Medway's frameworks; Aylesbury Vale's, first by name, is not where it opens.
+    assert staffed <= set(MEDWAY)
+    assert opened[0][0] in staffed
+    options = at.selectbox(key="framework-role").options
+    assert len(options) == len(query(app_db, "select role_code from roles"))

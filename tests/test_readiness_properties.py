@@ -164,3 +164,24 @@ def test_tenure_completing_is_gaps_filtered_to_tenure_due_soon(warehouse, mixed_
         where reason = 'tenure' and due_date <= (?::date + to_days(?))::date
         order by all""", [D, D, days_ahead]).fetchall()
     assert completing == expected
+
+
+@PROPERTY_SETTINGS
+@given(workforce=people, window=st.sampled_from([12, 24, 36]), need_training=st.booleans())
+def test_the_history_gives_readiness_on_at_every_month_end(warehouse, workforce, window, need_training):
+    # The trend turns the same periods into one bit per month-end (int_readiness_history_blocks); on each
+    # month-end it must give exactly readiness_on's status, whatever the framework's rules.
+    populate(warehouse, workforce)
+    warehouse.con.execute("update framework_rules set evidence_window_months = ?, time_criteria_need_training = ?",
+                          [window, need_training])
+    try:
+        start, stop = D - dt.timedelta(days=800), D + dt.timedelta(days=60)
+        history = warehouse.con.execute(
+            "select month_end, staff_id, status from readiness_history(?, ?) order by all", [start, stop]).fetchall()
+        # int_readiness_on is readiness_on for a list of dates (readiness_on(d) is it on [d]).
+        expected = warehouse.con.execute(
+            "select as_of_date, staff_id, status from int_readiness_on(int_month_ends(?, ?)) order by all",
+            [start, stop]).fetchall()
+        assert history == expected
+    finally:
+        warehouse.con.execute("update framework_rules set evidence_window_months = 24, time_criteria_need_training = true")

@@ -150,10 +150,8 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
             status,
             count(scoped_readiness.staff_id) as people,
             count(*) filter (where status = 'ready') as ready_now,
-            count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 3 month)::date)
-                as ready_within_3_months,
-            count(*) filter (where status = 'ready_on' and ready_date <= ($as_of + interval 6 month)::date)
-                as ready_within_6_months,
+            count(*) filter (where is_ready_within(status, ready_date, $as_of, 3)) as ready_within_3_months,
+            count(*) filter (where is_ready_within(status, ready_date, $as_of, 6)) as ready_within_6_months,
             count(*) filter (where status = 'not_ready') as not_ready,
             count(*) filter (where status = 'top_of_role') as top_of_role,
             any_value(awaiting.evidence_awaiting_signoff) as evidence_awaiting_signoff,

@@ -1,7 +1,8 @@
 -- grain: one row per person in post on any of the as-of dates and block of 64 of those dates (chunk n: dates 64n to 64n + 63, in date order)
 -- purpose: readiness on many dates at once in compact form: which dates of the block the person is in post, ready, and
--- ready or waiting only on minimum time (bit k = the block's date k); each fact is worked out once per record, not once
--- per record and date, and counts can be grouped on the masks before they are spread over the dates
+-- ready or waiting only on minimum time (bit k = the block's date k), from the same periods int_readiness_on reads
+-- (in post, evidence, training, tenure dates) turned into masks; counts can be grouped on the masks before they are
+-- spread over the dates
 create or replace macro int_readiness_history_blocks(as_of_dates) as table
 with
 dates as (
@@ -9,7 +10,6 @@ dates as (
     select
         as_of_date,
         (row_number() over (order by as_of_date) - 1)::integer as date_number,
-        (as_of_date - interval 2 year)::date as evidence_window_start_date,
     from (select distinct unnest(as_of_dates::date[]) as as_of_date)
     where as_of_date is not null
 ),
@@ -23,50 +23,34 @@ chunks as (
 ),
 
 calendar as (
-    -- For each day x from 1900 to 2200: how many as-of dates fall before it, and how many evidence
-    -- windows start before it. A fact that holds from day x on holds on dates number dates_before
-    -- and later (days outside the range are clamped to it; as-of dates are well inside).
+    -- For each day x from 1900 to 2200: how many as-of dates fall before it. A period [from, until) holds
+    -- on dates number dates_before(from) to dates_before(until) - 1 (days outside the range are clamped
+    -- to it; as-of dates are well inside).
     select
         days.day,
         (sum(coalesce(steps.dates_step, 0)) over (order by days.day rows unbounded preceding))::integer as dates_before,
-        (sum(coalesce(steps.windows_step, 0)) over (order by days.day rows unbounded preceding))::integer
-            as windows_before,
     from (select unnest(range(date '1900-01-01', date '2201-01-01', interval 1 day))::date as day) as days
     left join (
-        select day, sum(dates_step) as dates_step, sum(windows_step) as windows_step,
-        from (
-            select as_of_date + 1 as day, 1 as dates_step, 0 as windows_step from dates
-            union all
-            select evidence_window_start_date + 1, 0, 1 from dates
-        )
-        group by day
+        select as_of_date + 1 as day, count(*) as dates_step from dates group by all
     ) as steps using (day)
 ),
 
 staff as (
     select
-        staff.staff_id,
-        staff.team,
-        staff.role_code,
-        staff.level,
-        staff.level_start_date,
-        staff.left_on,
-        roles.framework,
-        roles.range,
-        levels.next_level as target_level,
-        hash(staff.role_code, levels.next_level) as target_level_key,
-        (staff.level_start_date - coalesce(credit.credited_days, 0))::date as effective_start_date,
-    from stg_staff as staff
-    join stg_roles as roles using (role_code)
-    join stg_levels as levels
-        on levels.role_code = staff.role_code
-        and levels.level = staff.level
-    -- The acting credit of someone in post does not depend on d (see int_acting_credit).
-    left join int_acting_credit as credit using (staff_id)
+        people.staff_id,
+        people.team,
+        people.role_code,
+        people.framework,
+        people.range,
+        people.target_level,
+        people.target_level_id,
+        people.in_post_from,
+        people.in_post_until,
+    from int_in_post_periods as people
 ),
 
 in_post as (
-    -- In post on d: level_start_date <= d and (left_on empty or left_on > d).
+    -- In post on d: in_post_from <= d < in_post_until (int_in_post_periods).
     select
         staff.*,
         chunks.chunk,
@@ -78,43 +62,51 @@ in_post as (
     cross join chunks
     cross join date_count
     join calendar as started
-        on started.day = int_calendar_day(staff.level_start_date)
+        on started.day = int_calendar_day(staff.in_post_from)
     left join calendar as left_dates
-        on left_dates.day = int_calendar_day(staff.left_on)
+        on left_dates.day = int_calendar_day(staff.in_post_until)
     where in_post_mask <> 0
 ),
 
 course_masks as (
-    -- A mandatory course is up to date on d when a record has completed_on <= d and (expires_on empty or > d).
+    -- A mandatory course is current on d when one of its records' periods holds d (int_training_periods).
     select
         training.staff_id,
-        training.course,
+        training.course_number,
         chunks.chunk,
         bit_or(int_bit_range(
             completed.dates_before - 64 * chunks.chunk,
             coalesce(expires.dates_before, date_count.date_count) - 64 * chunks.chunk
         )) as course_mask,
-    from stg_training as training
+    from int_training_periods as training
     cross join chunks
     cross join date_count
     join calendar as completed
-        on completed.day = int_calendar_day(training.completed_on)
+        on completed.day = int_calendar_day(training.current_from)
     left join calendar as expires
-        on expires.day = int_calendar_day(training.expires_on)
-    where training.course in (select course from stg_mandatory_courses)
-    group by training.staff_id, training.course, chunks.chunk
+        on expires.day = int_calendar_day(training.current_until)
+    group by training.staff_id, training.course_number, chunks.chunk
+),
+
+required_courses as (
+    select framework, count(*) as mandatory_course_count from stg_framework_mandatory_courses group by framework
 ),
 
 training_masks as (
+    -- Up to date on the dates every mandatory course of the person's framework is current.
     select
-        staff_id,
-        chunk,
+        in_post.staff_id,
+        in_post.chunk,
         case
-            when count(*) = (select count(*) from stg_mandatory_courses) then bit_and(course_mask)
+            when coalesce(any_value(required_courses.mandatory_course_count), 0) = 0 then ~(0::ubigint)
+            when count(course_masks.course_number) = any_value(required_courses.mandatory_course_count)
+                then bit_and(course_masks.course_mask)
             else 0::ubigint
         end as training_mask,
-    from course_masks
-    group by staff_id, chunk
+    from in_post
+    left join required_courses using (framework)
+    left join course_masks using (staff_id, chunk)
+    group by in_post.staff_id, in_post.chunk
 ),
 
 bits as (
@@ -122,69 +114,74 @@ bits as (
 ),
 
 level_requirements as (
-    select level_key, count(distinct requirement_id) as requirements_total
+    select level_id, count(distinct requirement_id) as requirements_total
     from bits
-    group by level_key
+    group by level_id
 ),
 
 evidence_requirements as (
-    -- Approved evidence against the target level counts on d when dated in (d - 2 years, d].
+    -- Approved evidence against the target level counts on the dates its period holds (int_evidence_periods).
     -- Requirements are keyed by their bit, not their id, here and below: a person has one target level,
     -- and grouping on an integer is quicker than on text.
     select
         in_post.staff_id,
         in_post.chunk,
-        bits.requirement_bit,
+        evidence.requirement_bit,
         bit_or(int_bit_range(
-            dated.dates_before - 64 * in_post.chunk,
-            dated.windows_before - 64 * in_post.chunk
+            valid_from.dates_before - 64 * in_post.chunk,
+            valid_until.dates_before - 64 * in_post.chunk
         )) as met_mask,
         0::ubigint as waiting_mask,
-    from stg_evidence as evidence
-    join bits
-        on bits.criterion_id = evidence.criterion_id
-        and not bits.is_time_based
+    from int_evidence_periods as evidence
     join in_post
         on in_post.staff_id = evidence.staff_id
-        and in_post.target_level_key = bits.level_key
-    join calendar as dated
-        on dated.day = int_calendar_day(evidence.evidence_date)
-    where evidence.status = 'approved'
-    group by in_post.staff_id, in_post.chunk, bits.requirement_bit
+        and in_post.target_level_id = evidence.level_id
+    join calendar as valid_from
+        on valid_from.day = int_calendar_day(evidence.valid_from)
+    join calendar as valid_until
+        on valid_until.day = int_calendar_day(evidence.valid_until)
+    where evidence.valid_from is not null
+        and not evidence.is_time_based
+    group by in_post.staff_id, in_post.chunk, evidence.requirement_bit
 ),
 
 time_members as (
     select
         in_post.staff_id,
         in_post.chunk,
-        bits.requirement_bit,
-        bits.is_all_time_based,
-        -- Tenure is reached on the dates from effective_start + min_months on.
+        dates.requirement_bit,
+        dates.is_all_time_based,
+        dates.needs_training,
+        -- Tenure is reached on the dates from tenure_date on (int_time_requirement_dates).
         int_bit_range(tenure.dates_before - 64 * in_post.chunk, date_count.date_count - 64 * in_post.chunk)
             as reached_mask,
     from in_post
-    join bits
-        on bits.level_key = in_post.target_level_key
-        and bits.is_time_based
+    join int_time_requirement_dates as dates using (staff_id)
     cross join date_count
     join calendar as tenure
-        on tenure.day = int_calendar_day((in_post.effective_start_date + to_months(bits.min_months))::date)
+        on tenure.day = int_calendar_day(dates.tenure_date)
 ),
 
 time_requirements as (
-    -- Met once tenure is reached with training up to date; waiting (for ready_on) while every member
-    -- is time-based and not yet reached, with training up to date.
+    -- Met once tenure is reached with training up to date (if the framework needs it); waiting (for
+    -- ready_on) while every member is time-based and not yet reached, with training up to date.
     select
         time_members.staff_id,
         time_members.chunk,
         time_members.requirement_bit,
-        bit_or(time_members.reached_mask & coalesce(training_masks.training_mask, 0::ubigint)) as met_mask,
+        bit_or(time_members.reached_mask & time_members.training_mask) as met_mask,
         case when bool_and(time_members.is_all_time_based)
-            then coalesce(any_value(training_masks.training_mask), 0::ubigint) & ~bit_or(time_members.reached_mask)
+            then bit_and(time_members.training_mask) & ~bit_or(time_members.reached_mask)
             else 0::ubigint
         end as waiting_mask,
-    from time_members
-    left join training_masks using (staff_id, chunk)
+    from (
+        select
+            time_members.*,
+            case when time_members.needs_training then training_masks.training_mask else ~(0::ubigint) end
+                as training_mask,
+        from time_members
+        join training_masks using (staff_id, chunk)
+    ) as time_members
     group by time_members.staff_id, time_members.chunk, time_members.requirement_bit
 ),
 
@@ -232,7 +229,7 @@ statuses as (
             else 0::ubigint
         end as met_or_waiting_mask,
     from in_post
-    left join level_requirements on level_requirements.level_key = in_post.target_level_key
+    left join level_requirements on level_requirements.level_id = in_post.target_level_id
     left join person_masks using (staff_id, chunk)
 )
 

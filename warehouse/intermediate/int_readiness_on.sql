@@ -14,14 +14,10 @@ training as (
     select * from int_training_on(as_of_dates)
 ),
 
-bits as (
-    select * from int_requirement_bits
-),
-
 level_requirements as (
-    select role_code, level, count(distinct requirement_id) as requirements_total,
-    from bits
-    group by role_code, level
+    select level_id, count(distinct requirement_id) as requirements_total,
+    from int_requirement_bits
+    group by level_id
 ),
 
 evidence_masks as (
@@ -37,45 +33,16 @@ evidence_masks as (
     group by as_of_date, staff_id
 ),
 
-time_members as (
-    -- Time-based criteria of the target level: met once tenure is reached with training up to date.
-    select
-        in_post.as_of_date,
-        in_post.staff_id,
-        bits.requirement_bit,
-        bits.is_all_time_based,
-        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
-        training.is_training_ok,
-    from in_post
-    join bits
-        on bits.role_code = in_post.role_code
-        and bits.level = in_post.target_level
-        and bits.is_time_based
-    join tenure using (as_of_date, staff_id)
-    join training using (as_of_date, staff_id)
-),
-
-time_requirements as (
-    select
-        as_of_date,
-        staff_id,
-        requirement_bit,
-        bool_or(tenure_date <= as_of_date and is_training_ok) as is_met,
-        -- Waiting only on tenure: every member is time-based, not yet reached, with training up to date.
-        bool_and(is_all_time_based and tenure_date > as_of_date and is_training_ok) as is_waiting_on_tenure_only,
-        min(tenure_date) as ready_on_date,
-    from time_members
-    group by as_of_date, staff_id, requirement_bit
-),
-
 time_masks as (
+    -- Time-based requirements (int_time_requirements_on): met, or waiting only on tenure (every member
+    -- time-based, not yet reached, training up to date) until the date the first member is reached.
     select
         as_of_date,
         staff_id,
         bit_or(requirement_bit) filter (where is_met) as met_mask,
-        bit_or(requirement_bit) filter (where is_waiting_on_tenure_only) as waiting_mask,
-        max(ready_on_date) filter (where is_waiting_on_tenure_only) as latest_tenure_date,
-    from time_requirements
+        bit_or(requirement_bit) filter (where is_all_time_based and is_waiting_on_tenure) as waiting_mask,
+        max(tenure_date) filter (where is_all_time_based and is_waiting_on_tenure) as latest_tenure_date,
+    from int_time_requirements_on(as_of_dates)
     group by as_of_date, staff_id
 ),
 
@@ -89,9 +56,7 @@ per_person as (
         coalesce(time_masks.waiting_mask, 0::ubigint) as waiting_mask,
         time_masks.latest_tenure_date,
     from in_post
-    left join level_requirements
-        on level_requirements.role_code = in_post.role_code
-        and level_requirements.level = in_post.target_level
+    left join level_requirements on level_requirements.level_id = in_post.target_level_id
     left join evidence_masks using (as_of_date, staff_id)
     left join time_masks using (as_of_date, staff_id)
 ),

@@ -14,18 +14,19 @@ numbered as (
 )
 
 select
-    criterion_id,
-    requirement_id,
-    role_code,
-    level,
-    -- One integer for (role_code, level): joins on it are cheaper than on the two strings.
-    hash(role_code, level) as level_key,
-    min_months,
-    is_time_based,
-    is_all_time_based,
+    numbered.criterion_id,
+    numbered.requirement_id,
+    numbered.role_code,
+    numbered.level,
+    -- The level's integer key (stg_levels): joins on it are cheaper than on the two strings.
+    levels.level_id,
+    numbered.min_months,
+    numbered.is_time_based,
+    numbered.is_all_time_based,
     -- A 64-bit mask holds 64 requirements per level; the shipped frameworks have at most 32. Say so rather than miscount.
     case
-        when requirement_number < 64 then (1::ubigint << requirement_number::integer)
-        else error('a level has more than 64 requirements: ' || role_code || ' ' || level)
+        when numbered.requirement_number < 64 then (1::ubigint << numbered.requirement_number::integer)
+        else error('a level has more than 64 requirements: ' || numbered.role_code || ' ' || numbered.level)
     end as requirement_bit,
 from numbered
+join stg_levels as levels using (role_code, level)

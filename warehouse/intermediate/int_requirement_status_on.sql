@@ -1,7 +1,6 @@
 -- grain: one row per as-of date, person in post below the top of their role, and requirement of their target level
 -- purpose: an any-of group is met when any member is; its reason is the first in the list that applies to any member
--- (Same answers as folding int_criterion_status_on by requirement, but the evidence is folded straight to
--- requirements, which saves a pass over millions of rows.)
+-- (unmet_reason), due when its minimum time is reached or its latest approved evidence stopped counting
 create or replace macro int_requirement_status_on(as_of_dates) as table
 with
 in_post as not materialized (
@@ -46,7 +45,9 @@ evidence_facts as (
         requirement_id,
         bool_or(is_current) as has_current_evidence,
         max(evidence_date) filter (where is_current) as current_evidence_date,
+        max(valid_until) filter (where is_current) as current_evidence_until,
         max(evidence_date) filter (where status = 'approved') as latest_approved_date,
+        max(valid_until) filter (where status = 'approved') as latest_approved_until,
         min(evidence_date) filter (where status = 'submitted') as oldest_submitted_date,
         bool_or(status = 'submitted') as has_submitted,
         bool_or(status = 'rejected') as has_rejected,
@@ -67,10 +68,11 @@ assessed as (
             evidence_facts.has_submitted, evidence_facts.latest_approved_date is not null, evidence_facts.has_rejected
         ) as reason_if_unmet,
         time_facts.tenure_due_date,
-        (evidence_facts.latest_approved_date + interval 2 year)::date as expired_due_date,
+        evidence_facts.latest_approved_until as expired_due_date,
         due.is_all_time_based and coalesce(time_facts.is_waiting_on_tenure, false) as is_waiting_on_tenure_only,
         coalesce(evidence_facts.has_submitted, false) as has_submitted,
         evidence_facts.current_evidence_date,
+        evidence_facts.current_evidence_until,
         evidence_facts.oldest_submitted_date,
         time_facts.tenure_date,
     from due
@@ -98,7 +100,7 @@ select
     case when not is_met and is_waiting_on_tenure_only then tenure_due_date end as ready_on_date,
     has_submitted,
     current_evidence_date,
-    (current_evidence_date + interval 2 year)::date as evidence_expires_date,
+    current_evidence_until as evidence_expires_date,
     oldest_submitted_date,
     is_all_time_based as is_time_based,
     tenure_date,

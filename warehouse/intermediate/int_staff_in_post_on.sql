@@ -1,6 +1,5 @@
 -- grain: one row per as-of date and person in post on it
--- purpose: who counts on each date (level_start_date <= d, not yet left), with role, range and target level, and what the
--- evidence rules need: the start of the two-year window and the target level's key into int_requirement_bits
+-- purpose: the people of int_in_post_periods on each date (in_post_from <= d < in_post_until), with role, range and target level
 create or replace macro int_staff_in_post_on(as_of_dates) as table
 with
 staff as (
@@ -10,39 +9,25 @@ staff as (
         *,
         unnest(list_filter(
             list_distinct(as_of_dates::date[]),
-            lambda as_of_date: level_start_date <= as_of_date and (left_on is null or left_on > as_of_date)
+            lambda as_of_date: in_post_from <= as_of_date and (in_post_until is null or as_of_date < in_post_until)
         )) as as_of_date,
-    from stg_staff
-),
-
-roles as (
-    select * from stg_roles
-),
-
-levels as (
-    select * from stg_levels
+    from int_in_post_periods
 )
 
 select
-    staff.as_of_date,
-    staff.staff_id,
-    staff.name,
-    staff.team,
-    staff.line_manager_id,
-    staff.role_code,
-    roles.role_title,
-    roles.framework,
-    roles.range,
-    staff.level,
-    levels.level_order,
-    levels.next_level as target_level,
-    levels.is_top_level,
-    staff.level_start_date,
-    -- Evidence counts on d when dated after this (is_evidence_current), worked out once per date.
-    (staff.as_of_date - interval 2 year)::date as evidence_window_start_date,
-    hash(staff.role_code, levels.next_level) as target_level_key,
+    as_of_date,
+    staff_id,
+    name,
+    team,
+    line_manager_id,
+    role_code,
+    role_title,
+    framework,
+    range,
+    level,
+    level_order,
+    target_level,
+    is_top_level,
+    level_start_date,
+    target_level_id,
 from staff
-join roles using (role_code)
-join levels
-    on levels.role_code = staff.role_code
-    and levels.level = staff.level

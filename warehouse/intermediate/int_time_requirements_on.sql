@@ -1,16 +1,9 @@
 -- grain: one row per as-of date, person in post below the top of their role, and requirement of their target level with a time-based member
--- purpose: minimum time at level: a time-based member is met once tenure (effective start plus its minimum months) is
--- reached with training up to date; otherwise it waits on tenure (not yet reached) or on training
+-- purpose: a time-based member is met on d once its tenure_date (int_time_requirement_dates) is reached, with training up to date if its framework needs it; otherwise it waits on tenure (not yet reached) or on training
 create or replace macro int_time_requirements_on(as_of_dates) as table
 with
 in_post as (
-    select as_of_date, staff_id, target_level_key,
-    from int_staff_in_post_on(as_of_dates)
-    where target_level is not null
-),
-
-tenure as (
-    select as_of_date, staff_id, effective_start_date from int_tenure_on(as_of_dates)
+    select as_of_date, staff_id from int_staff_in_post_on(as_of_dates) where target_level is not null
 ),
 
 training as (
@@ -21,15 +14,13 @@ time_members as (
     select
         in_post.as_of_date,
         in_post.staff_id,
-        bits.requirement_id,
-        bits.requirement_bit,
-        (tenure.effective_start_date + to_months(bits.min_months))::date as tenure_date,
-        training.is_training_ok,
+        dates.requirement_id,
+        dates.requirement_bit,
+        dates.is_all_time_based,
+        dates.tenure_date,
+        training.is_training_ok or not dates.needs_training as is_training_ok,
     from in_post
-    join int_requirement_bits as bits
-        on bits.level_key = in_post.target_level_key
-        and bits.is_time_based
-    join tenure using (as_of_date, staff_id)
+    join int_time_requirement_dates as dates using (staff_id)
     join training using (as_of_date, staff_id)
 )
 
@@ -38,6 +29,7 @@ select
     staff_id,
     requirement_id,
     any_value(requirement_bit) as requirement_bit,
+    bool_and(is_all_time_based) as is_all_time_based,
     bool_or(tenure_date <= as_of_date and is_training_ok) as is_met,
     -- The reason, when not met: tenure if a member has not reached its time, else training.
     bool_or(tenure_date > as_of_date) as has_tenure_reason,

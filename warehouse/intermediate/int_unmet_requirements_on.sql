@@ -5,7 +5,7 @@
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select as_of_date, staff_id, role_code, target_level, target_level_key,
+    select as_of_date, staff_id, role_code, target_level, target_level_id,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
 ),
@@ -16,7 +16,7 @@ bits as (
 
 requirements as (
     select distinct
-        bits.level_key,
+        bits.level_id,
         bits.requirement_id,
         bits.requirement_bit,
         members.requirement_category,
@@ -72,7 +72,7 @@ unmet as (
         (coalesce(evidence_masks.approved_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_approved,
         (coalesce(evidence_masks.rejected_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_rejected,
     from in_post
-    join requirements on requirements.level_key = in_post.target_level_key
+    join requirements on requirements.level_id = in_post.target_level_id
     left join evidence_masks using (as_of_date, staff_id)
     left join time_masks using (as_of_date, staff_id)
     where (
@@ -88,7 +88,7 @@ unmet_evidence_dates as (
         target_evidence.as_of_date,
         target_evidence.staff_id,
         target_evidence.requirement_bit,
-        max(target_evidence.evidence_date) filter (where target_evidence.status = 'approved') as latest_approved_date,
+        max(target_evidence.valid_until) filter (where target_evidence.status = 'approved') as latest_approved_until,
         min(target_evidence.evidence_date) filter (where target_evidence.status = 'submitted') as oldest_submitted_date,
     from target_evidence
     semi join unmet
@@ -107,7 +107,7 @@ assessed as (
             unmet.has_submitted, unmet.has_approved, unmet.has_rejected
         ) as reason,
         time_facts.tenure_due_date,
-        (unmet_evidence_dates.latest_approved_date + interval 2 year)::date as expired_due_date,
+        unmet_evidence_dates.latest_approved_until as expired_due_date,
         unmet.is_all_time_based and coalesce(time_facts.is_waiting_on_tenure, false) as is_waiting_on_tenure_only,
         unmet_evidence_dates.oldest_submitted_date,
         time_facts.tenure_date,

@@ -65,9 +65,9 @@ entry_evidence as (
         entry_requirements.target_role_code,
         evidence.staff_id,
         bit_count(bit_or(entry_requirements.requirement_bit)) as entry_requirements_met,
-    from stg_evidence as evidence
+    from int_evidence_periods as evidence
     join entry_requirements using (criterion_id)
-    where is_evidence_current(evidence.status, evidence.evidence_date, d::date)
+    where evidence.valid_from <= d::date and d::date < evidence.valid_until
     group by entry_requirements.target_role_code, evidence.staff_id
 ),
 

@@ -31,18 +31,17 @@ due_soon as (
 ),
 
 met_on_evidence as (
-    -- An any-of requirement with an evidenced member is met by current evidence (is_evidence_current)
+    -- An any-of requirement with an evidenced member is met by evidence counting on d (int_evidence_periods)
     -- against that member; only the few requirements due soon are looked up.
     select distinct due_soon.staff_id, due_soon.requirement_id,
     from due_soon
-    join int_requirement_bits as bits
-        on bits.requirement_id = due_soon.requirement_id
-        and not bits.is_time_based
-    join stg_evidence as evidence
+    join int_evidence_periods as evidence
         on evidence.staff_id = due_soon.staff_id
-        and evidence.criterion_id = bits.criterion_id
+        and evidence.requirement_id = due_soon.requirement_id
+        and not evidence.is_time_based
     where due_soon.has_evidence_member
-        and is_evidence_current(evidence.status, evidence.evidence_date, d::date)
+        and evidence.valid_from <= d::date
+        and d::date < evidence.valid_until
 )
 
 select

@@ -17,6 +17,6 @@ select
     criteria.min_months is not null as is_time_based,
 from criteria
 join roles using (role_code)
-left join framework_categories as categories
+left join stg_framework_categories as categories
     on categories.framework = roles.framework
     and categories.category = criteria.category

@@ -8,5 +8,5 @@ where rules.mandatory_courses_listed
 union all
 select rules.framework, courses.course,
 from stg_framework_rules as rules
-cross join mandatory_courses as courses
+cross join stg_mandatory_courses as courses
 where not rules.mandatory_courses_listed

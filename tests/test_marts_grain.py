@@ -1,0 +1,61 @@
+"""Each mart's grain: its key is unique and never null, on the demo workforce at several dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from warehouse.build import model_files
+
+TODAY = dt.date.today()
+DATES = [TODAY - dt.timedelta(days=700), TODAY - dt.timedelta(days=200), TODAY, TODAY + dt.timedelta(days=150)]
+# mart: (the call, its key). A scalar macro has no rows; every other mart must be listed here.
+GRAINS = {
+    "staff_in_post_on": ("staff_in_post_on($d)", ["staff_id"]),
+    "readiness_on": ("readiness_on($d)", ["staff_id"]),
+    "readiness": ("readiness", ["staff_id"]),
+    "gaps_on": ("gaps_on($d)", ["staff_id", "requirement_id"]),
+    "gaps": ("gaps", ["staff_id", "requirement_id"]),
+    "requirement_status_on": ("requirement_status_on($d)", ["staff_id", "requirement_id"]),
+    "evidence_expiring_on": ("evidence_expiring_on($d, 400)", ["staff_id", "requirement_id"]),
+    "tenure_completing_on": ("tenure_completing_on($d, 400)", ["staff_id", "requirement_id"]),
+    "blockers_on": ("blockers_on($d)", ["team", "requirement_id"]),
+    "blockers": ("blockers", ["team", "requirement_id"]),
+    "succession_on": ("succession_on($d)", ["role_code", "staff_id"]),
+    "succession": ("succession", ["role_code", "staff_id"]),
+    "succession_summary_on": ("succession_summary_on($d)", ["role_code"]),
+    "succession_summary": ("succession_summary", ["role_code"]),
+    "readiness_history": ("readiness_history($d - interval 30 month, $d)", ["month_end", "staff_id"]),
+    "readiness_history_blocks": ("readiness_history_blocks($d - interval 100 month, $d)", ["staff_id", "chunk"]),
+    "readiness_trend": ("readiness_trend($d - interval 30 month, $d)", ["month_end", "team", "range"]),
+    "visible_staff": ("visible_staff('admin', null)", ["staff_id"]),
+    "viewer_access": ("viewer_access((select min(email) from staff))", ["email"]),
+}
+SCALAR_MACROS = {"is_ready_within"}
+
+
+def test_every_mart_has_a_grain_to_check():
+    marts = {path.stem for path in model_files() if path.parent.name == "marts"}
+    assert sorted(marts - SCALAR_MACROS - set(GRAINS)) == []
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("mart", sorted(GRAINS))
+def test_key_is_unique_and_not_null(demo_con, mart):
+    call, key = GRAINS[mart]
+    columns = ", ".join(key)
+    for d in DATES if "$d" in call else [TODAY]:
+        sql = call.replace("$d", f"date '{d.isoformat()}'")
+        rows, keys, null_keys = demo_con.execute(
+            f"select count(*), count(distinct ({columns})), count(*) filter (where {' or '.join(f'{c} is null' for c in key)}) "
+            f"from {sql}").fetchone()
+        assert rows > 0 or mart in ("evidence_expiring_on", "tenure_completing_on"), (mart, d)
+        assert (keys, null_keys) == (rows, 0), (mart, d)
