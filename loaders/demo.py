@@ -139,8 +139,8 @@ class Framework:
     window_months: dict[str, int] = field(default_factory=dict)
 
     def courses_for(self, role_code: str) -> tuple[str, ...]:
-        # A framework that lists no mandatory course still has staff who take the council's corporate courses.
-        return self.framework_courses.get(self.roles[role_code].framework) or self.courses
+        """The courses the role's framework requires (none for a framework whose rules list none)."""
+        return self.framework_courses.get(self.roles[role_code].framework, self.courses)
 
     def window_for(self, role_code: str) -> int:
         return self.window_months.get(self.roles[role_code].framework, DEFAULT_WINDOW_MONTHS)
@@ -797,7 +797,7 @@ def renewal_years(courses: Sequence[str], course: str) -> int | None:
 
 
 def training_rows(people: list[Person], framework: Framework, rng: random.Random, anchor: dt.date) -> list[tuple]:
-    """A record for every mandatory course of the person's framework (the corporate list if it names none)."""
+    """A record for every mandatory course of the person's framework (none if its rules list none)."""
     rows = []
     for person in people:
         courses = framework.courses_for(person.role_code)

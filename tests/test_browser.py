@@ -142,7 +142,7 @@ PAGES = [
     ("person", "/person?staff_id={staff_id}", None, 1),
     ("blockers", "/blockers", "Blockers", 1),
     ("succession", "/succession", "Succession", 1),
-    ("framework", "/framework", "Career framework", 0),
+    ("framework", "/framework?framework=cabs", "Career framework", 0),  # several frameworks are shipped
     ("data", "/data", "Data", 0),
 ]
 

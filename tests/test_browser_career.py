@@ -1,27 +1,29 @@
-"""In headless Chromium: the other-council demo (a workforce on a four-level framework), "What would it take?" and
-the framework comparison, with screenshots in test-artifacts/screenshots/ for a person to look at."""
+"""In headless Chromium: the other-council demo (`demo --framework maldon`: a workforce on Maldon's four numbered
+levels), "What would it take?" and the framework comparison, with screenshots in test-artifacts/screenshots/
+for a person to look at."""
 
 from __future__ import annotations
 
 import urllib.parse
 
 import duckdb
-import four_levels
 import pytest
 from test_browser import assert_no_errors, screenshot, settle, streamlit_server
 
-from loaders.demo import FRAMEWORKS_FOLDER, build_demo
+from loaders.demo import build_demo
 
 pytestmark = pytest.mark.browser
 
 
+MALDON_ROLE = "CSOL"
+
+
 @pytest.fixture(scope="module")
 def council_database(tmp_path_factory):
-    """The demo on the four-level framework alone (the shipped frameworks loaded beside it)."""
+    """The demo on Maldon's framework (every shipped framework loaded beside it)."""
     folder = tmp_path_factory.mktemp("council")
-    frameworks = four_levels.with_shipped(folder / "frameworks", FRAMEWORKS_FOLDER)
     database = folder / "progression.duckdb"
-    build_demo(database, folder=folder / "files", frameworks_folder=frameworks, frameworks=[four_levels.NAME])
+    build_demo(database, folder=folder / "files", frameworks=["maldon"])
     return database
 
 
@@ -51,7 +53,7 @@ PAGES = [
     ("council-team", "/team?team={team}", "Team: {team}", 1),
     ("council-person", "/person?staff_id={staff_id}", None, 1),
     ("council-succession", "/succession", "Succession", 0),
-    ("career", "/career?staff_id={staff_id}&role=" + four_levels.ROLE + "&level=2", "What would it take?", 0),
+    ("career", "/career?staff_id={staff_id}&role=" + MALDON_ROLE + "&level=2", "What would it take?", 0),
     ("career-other-framework", "/career?staff_id={staff_id}&role=CBSO&level=B", "What would it take?", 0),
 ]
 

@@ -46,7 +46,8 @@ def con(built, tmp_path):
     connection.close()
 
 
-def add_person(con, staff_id: str, level: str, level_start_date: dt.date, evidence: list[str]) -> None:
+def add_person(con, staff_id: str, level: str, level_start_date: dt.date, evidence: list[str],
+               is_trained: bool = True) -> None:
     manager = con.execute("select staff_id from staff where line_manager_id is null").fetchone()[0]
     con.execute("insert into staff (staff_id, name, team, line_manager_id, role_code, level, level_start_date) "
                 "values (?, ?, 'Hand-built', ?, ?, ?, ?)",
@@ -54,8 +55,9 @@ def add_person(con, staff_id: str, level: str, level_start_date: dt.date, eviden
     for criterion_id in evidence:
         con.execute("insert into evidence (staff_id, criterion_id, evidence_date, status, assessor) "
                     "values (?, ?, ?, 'approved', 'Assessor')", [staff_id, criterion_id, AS_OF - dt.timedelta(days=30)])
-    # Corporate training current, so the cases hold whether or not the rules' "no mandatory course" is applied.
-    for (course,) in con.execute("select course from mandatory_courses").fetchall():
+    # Corporate training current (Maldon's rules list no mandatory course; a case below leaves it out).
+    courses = con.execute("select course from mandatory_courses").fetchall() if is_trained else []
+    for (course,) in courses:
         con.execute("insert into training values (?, ?, ?, ?)",
                     [staff_id, course, AS_OF - dt.timedelta(days=300), AS_OF + dt.timedelta(days=365)])
 
@@ -74,6 +76,7 @@ def test_the_command_line_builds_a_workforce_on_maldons_framework(built):
         held = dict(connection.execute("select level, count(*) from staff group by level").fetchall())
         assert set(held) == {"1", "2", "3", "4"} and held["1"] + held["2"] > held["3"] + held["4"]
         assert connection.execute("select min(email) from staff").fetchone()[0].endswith("@demo.maldon.example")
+        assert connection.execute("select count(*) from training").fetchone() == (0,)  # Maldon's rules list none
         statuses = {row[0] for row in connection.execute("select distinct status from readiness_on(?)", [AS_OF]).fetchall()}
         assert {"ready", "ready_on", "not_ready", "top_of_role"} <= statuses
         frameworks = {row[0] for row in connection.execute("select framework from frameworks").fetchall()}
@@ -118,6 +121,13 @@ def test_readiness_on_hand_built_cases(built, con, case, level, months_at_level,
     if target:
         total = len(evidence_criteria(built, target)) + len(evidence_criteria(built, target, is_time_based=True))
         assert answer["requirements_total"] == total
+
+
+def test_maldons_minimum_time_needs_no_mandatory_training(built, con):
+    # Maldon's rules file: no mandatory course, and time-based criteria that do not wait for training.
+    add_person(con, "X2", "1", months_before(AS_OF, 20), evidence_criteria(built, "2"), is_trained=False)
+    answer = readiness(con, "X2")
+    assert (answer["status"], answer["training_ok"]) == ("ready", True)
 
 
 def test_the_level_two_minimum_time_is_eighteen_months(built):

@@ -25,11 +25,12 @@ members as (
 ),
 
 evidence as (
+    -- The evidence window is each framework's own (int_evidence_periods): current on d inside its period.
     select
         criterion_id,
-        max(evidence_date) filter (where is_evidence_current(status, evidence_date, d::date)) as current_evidence_date,
+        max(evidence_date) filter (where valid_from <= d::date and d::date < valid_until) as current_evidence_date,
         max(evidence_date) filter (where status = 'submitted' and evidence_date <= d::date) as submitted_date,
-    from stg_evidence
+    from int_evidence_periods
     where staff_id = person_id
     group by criterion_id
 ),
