@@ -31,6 +31,9 @@ FORECAST_ASSUMPTION = (
     "recorded is invented.")
 
 
+viewer, filters = start_page()
+
+
 def people_link(filters, params: dict) -> str:
     """A markdown link to the People page's named list, keeping the sidebar filters."""
     return f"[See who :material/arrow_forward:](people?{urlencode({**url_params(filters), **params}, doseq=True)})"
@@ -45,8 +48,6 @@ def tiles_css() -> str:
                     for key, colour in colours.items())
     return f"<style>{rules}</style>"
 
-
-viewer, filters = start_page()
 
 st.title("Readiness overview")
 st.caption(describe(filters))

@@ -21,7 +21,8 @@ def test_the_overview_on_a_future_date_states_its_assumption_and_links_every_til
     settle(page, charts=2)
     assert_no_errors(page)
     assert page.get_by_text("A future date: who will be ready by").count() == 1
-    links = [urllib.parse.urlparse(link.get_attribute("href")) for link in page.get_by_role("link", name="See who").all()]
+    links = [urllib.parse.urlparse(urllib.parse.urljoin(page.url, link.get_attribute("href")))
+             for link in page.get_by_role("link", name="See who").all()]
     statuses = [urllib.parse.parse_qs(link.query).get("status", [None])[0] for link in links]
     assert {"ready", "ready_on", "not_ready", "top_of_role"} <= set(statuses)
     for link in links:
