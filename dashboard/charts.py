@@ -361,5 +361,5 @@ def succession_trend_chart(frame: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("Role:N", title="Role"), alt.Tooltip("month_end:T", title="Month end", format="%d %b %Y"),
                      alt.Tooltip("Measure:N", title="Candidates"), alt.Tooltip("people:Q", title="People")],
         )
-        .properties(title="Bench strength at each month-end, last 24 months", width=260, height=140)
+        .properties(title="Bench strength at each month-end, last 24 months", width=210, height=130)
     )

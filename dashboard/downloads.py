@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.audit import logged_download
@@ -127,6 +127,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DDE7F0")
 HIGHLIGHT_FILL = PatternFill("solid", start_color="FBE3C6")
 DATE_FORMAT = "d mmm yyyy"
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _about_value(value):
@@ -152,6 +153,9 @@ def _lay_out(worksheet, formats: Mapping[str, str], highlighted: list[bool] | No
                 cell.number_format = DATE_FORMAT
         width = max([len(str(name))] + [len(str(cell.value)) for cell in cells if cell.value is not None])
         worksheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
+        if width > 60:  # long text wraps within its column rather than running off the printed page
+            for cell in cells:
+                cell.alignment = WRAP
     for row_number, is_highlighted in enumerate(highlighted or [], start=2):
         if is_highlighted:
             for cell in worksheet[row_number]:

@@ -41,9 +41,17 @@ def risk_words(summary: pd.DataFrame) -> pd.Series:
                      index=summary.index, dtype=object)
 
 
+NAMES_LISTED = 10  # a role's people in post named in the roles table; the rest are on the People in post sheet
+
+
 def incumbent_names(incumbents: pd.DataFrame) -> dict[str, str]:
-    """Each role's people in post, by name, joined with '; '."""
-    return {role: "; ".join(group["name"]) for role, group in incumbents.groupby("role_code", sort=False)}
+    """Each role's people in post, by name, joined with '; ' (the first NAMES_LISTED, then how many more)."""
+    names = {}
+    for role, group in incumbents.groupby("role_code", sort=False):
+        listed = "; ".join(group["name"].head(NAMES_LISTED))
+        more = len(group) - NAMES_LISTED
+        names[role] = listed + (f"; and {more} more (see People in post)" if more > 0 else "")
+    return names
 
 
 def roles_table(summary: pd.DataFrame, incumbents: pd.DataFrame | None = None) -> pd.DataFrame:

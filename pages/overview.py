@@ -26,9 +26,12 @@ STATUS_HELP = {
 }
 LAPSE_WORDS = {**{reason: label.lower() for reason, label in charts.REASON_LABELS.items()}, "left": "left"}
 FORECAST_ASSUMPTION = (
-    "mandatory courses current today are assumed renewed when they lapse, while a course already lapsed stays "
-    "lapsed until a new record is loaded; evidence two years old on the date no longer counts; nothing not yet "
+    "mandatory courses current today are renewed when they lapse, while a course already lapsed stays lapsed "
+    "until a new record is loaded; evidence two years old on the date no longer counts; and nothing not yet "
     "recorded is invented.")
+
+
+viewer, filters = start_page()
 
 
 def people_link(filters, params: dict) -> str:
@@ -45,8 +48,6 @@ def tiles_css() -> str:
                     for key, colour in colours.items())
     return f"<style>{rules}</style>"
 
-
-viewer, filters = start_page()
 
 st.title("Readiness overview")
 st.caption(describe(filters))
@@ -80,11 +81,14 @@ for area, months in zip(ahead, FORWARD_MONTHS, strict=False):
     with area.container(border=True, key=f"tile-ready-by-{months}"):
         st.metric(f"Ready by {forward['ready_by']:%d %b %Y}", forward["ready"],
                   delta=forward["ready"] - forward["ready_today"], delta_color="normal",
-                  help=f"Who will be ready on that date: {FORECAST_ASSUMPTION}")
+                  help=f"Who will be ready on that date, assuming that {FORECAST_ASSUMPTION}")
         st.markdown(people_link(filters, {"status": "ready", "as_of": forward["ready_by"].isoformat()}))
     if forward["lapsing"]:
-        reasons = ask(queries.lapse_reasons, viewer, filters, forward["ready_by"])
-        area.caption(f"{forward['lapsing']} of the {forward['ready_today']} ready now will not be ready by then: "
+        reasons = ask(queries.lapse_reasons, viewer, filters, months)
+        who = (f"None of the {forward['ready_today']} ready now will still be ready then"
+               if forward["lapsing"] == forward["ready_today"]
+               else f"{forward['lapsing']} of the {forward['ready_today']} ready now will not be ready then")
+        area.caption(f"{who}: "
                      + "; ".join(f"{LAPSE_WORDS.get(reason, reason)} ({people})"
                                  for reason, people in zip(reasons["reason"], reasons["people"], strict=True)) + ".")
 with ahead[-2].container(border=True, key="tile-awaiting_signoff"):
@@ -95,7 +99,7 @@ with ahead[-1].container(border=True, key="tile-training_expired"):
     st.metric("Expired mandatory training", figures["expired_mandatory_training"],
               help="People with at least one mandatory course out of date.")
     st.markdown(people_link(filters, {"status": "training_expired"}))
-st.caption(f"Looking ahead: {FORECAST_ASSUMPTION}")
+st.caption(f"Looking ahead, the figures assume that {FORECAST_ASSUMPTION}")
 
 by_team, by_range = overview["team"], overview["range"]
 # Only the open tab's queries run (the trend and the blockers each take a second or more at 100,000 staff,

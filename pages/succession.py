@@ -1,5 +1,6 @@
 """Succession: the bench for every role, roles at risk, who is in post, candidates, and the meeting pack."""
 
+import datetime as dt
 import functools
 
 import pandas as pd
@@ -38,6 +39,9 @@ st.title("Succession")
 st.caption(describe(filters) + ". Candidates for a role are the people in post in the roles that feed it (the range "
            "immediately below in the same framework, unless the framework names its feeders), within the teams and "
            "ranges chosen.")
+
+if filters.as_of > dt.date.today():
+    st.info(f"A future date ({filters.as_of:%d %b %Y}). {FORECAST_ASSUMPTION}", icon=":material/event_upcoming:")
 
 # The summary and the chosen role's candidates come from one pass over the bench (the role chosen
 # last time, or the first with anyone on its bench).

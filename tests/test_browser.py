@@ -293,6 +293,6 @@ def test_the_meeting_pack_is_written_when_its_button_is_clicked(page, app_url, d
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     workbook = openpyxl.load_workbook(saved)
-    assert workbook.sheetnames[:3] == ["About", "Roles", "Candidates"]
+    assert workbook.sheetnames[:4] == ["About", "Roles", "People in post", "Shortlist"]
     assert workbook["Roles"].max_row > 1
     assert_no_errors(page)

@@ -36,7 +36,7 @@ GRAINS = {
     "career_gap_on": ("career_gap_on($d, (select min(staff_id) from readiness_on($d)), 'CBSO', 'B')", ["requirement_id"]),
     "level_comparison": ("level_comparison('CBSO', 'B', 'CRO', 'B', true)", ["side", "criterion_id"]),
 }
-SCALAR_MACROS = {"is_ready_within", "wording_tokens", "wording_similarity", "wording_match_threshold"}
+SCALAR_MACROS = {"wording_tokens", "wording_similarity", "wording_match_threshold"}
 
 
 def test_every_mart_has_a_grain_to_check():

@@ -737,7 +737,13 @@ def categories(con, framework: str | None = None) -> list[str]:
 SCOPED_LATER = _scoped("scoped_later", "readiness_on($ready_by)")
 
 
-def ready_by(con, viewer: Viewer, filters: Filters, months: int) -> dict:
+def months_after(con, as_of: dt.date, months: int) -> dt.date:
+    """The date `months` calendar months after `as_of` (31 January + 1 month is 28 or 29 February)."""
+    return query(con, "select ($as_of + to_months($months))::date as later",
+                 {"as_of": as_of, "months": months})["later"].iloc[0].date()
+
+
+def ready_by(con, viewer: Viewer, filters: Filters, months: int = 12) -> dict:
     """Who is ready `months` after the as-of date (the replay of that date): `ready_by` (the date), `ready` (the
     ready-now count on it), `ready_today` and `lapsing` (ready on the as-of date, not on `ready_by`)."""
     sql = f"""
@@ -749,16 +755,15 @@ def ready_by(con, viewer: Viewer, filters: Filters, months: int) -> dict:
         from scoped_readiness as today
         left join scoped_later as later using (staff_id)
     """
-    date = query(con, "select ($as_of + to_months($months))::date as ready_by",
-                 {"as_of": filters.as_of, "months": months})["ready_by"].iloc[0].date()
+    date = months_after(con, filters.as_of, months)
     row = query(con, sql, _parameters(viewer, filters, ready_by=date)).iloc[0]
     return {"ready_by": date, "ready": int(row["ready"]), "ready_today": int(row["ready_today"]),
             "lapsing": int(row["lapsing"])}
 
 
-def lapse_reasons(con, viewer: Viewer, filters: Filters, ready_by: dt.date) -> pd.DataFrame:
-    """Why people ready on the as-of date are not on `ready_by`: people per reason (gaps_on's reasons, and `left`
-    for those no longer in post), most first. A person with two reasons counts under each."""
+def lapse_reasons(con, viewer: Viewer, filters: Filters, months: int = 12) -> pd.DataFrame:
+    """Why people ready on the as-of date are not `months` later: people per reason (gaps_on's reasons on that date,
+    and `left` for those no longer in post), most first. A person with two reasons counts under each."""
     sql = f"""
         with {SCOPED_READINESS}, {SCOPED_LATER},
         lapsed as (
@@ -777,7 +782,7 @@ def lapse_reasons(con, viewer: Viewer, filters: Filters, ready_by: dt.date) -> p
         group by reason
         order by people desc, reason
     """
-    return query(con, sql, _parameters(viewer, filters, ready_by=ready_by))
+    return query(con, sql, _parameters(viewer, filters, ready_by=months_after(con, filters.as_of, months)))
 
 
 # ---------------------------------------------------------------- the named lists behind every figure (People page)
