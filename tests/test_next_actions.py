@@ -469,3 +469,16 @@ def test_next_actions_hold_one_row_per_gap_with_its_reason_and_due_date(sql):
                                 case when reason in ('tenure', 'expired') then due_date end
                          from next_actions_on(?::date) where kind = 'unmet' order by all""", [day])
         assert actions == gaps, day
+
+
+def test_a_long_list_draws_its_first_rows_but_counts_them_all(app_db, sql, monkeypatch):
+    from dashboard import downloads
+
+    monkeypatch.setattr(downloads, "MAX_ROWS_SHOWN", 3)
+    at = open_app("pages/people.py", {"status": "awaiting_signoff"})
+    assert_clean(at)
+    assert metrics(at)["Evidence awaiting sign-off"] == str(awaiting_sql(sql, TODAY))
+    assert len(at.dataframe[0].value) == 3
+    (people,) = sql("""select count(distinct staff_id) from stg_evidence join staff_in_post_on(?::date) using (staff_id)
+                       where status = 'submitted' and evidence_date <= ?""", [TODAY, TODAY])[0]
+    assert any(f"Showing the first 3 of {people:,} rows" in caption.value for caption in at.caption)
