@@ -57,6 +57,10 @@ if st.query_params.get("status") != status:
 if ready_by is None and "ready_by" in st.query_params:
     del st.query_params["ready_by"]
 
+if ready_by and status == "ready_on":
+    # "Ready by a date" is who is ready on that date (the contract of ?ready_by=), whichever list linked here.
+    status = "ready"
+    st.query_params["status"] = status
 st.session_state["people-list"] = status
 term = LISTS[status]
 st.title(f"People ready by {ready_by:%-d %b %Y}" if ready_by and status == "ready" else f"People: {term.name}")

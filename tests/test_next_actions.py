@@ -119,9 +119,10 @@ def test_people_awaiting_sign_off_add_up_to_the_overview_figure(app_db, sql):
     assert list(shown["Oldest submitted"]) == sorted(shown["Oldest submitted"])
 
 
-def test_ready_by_a_date_lists_who_is_ready_on_that_date(app_db, sql):
+@pytest.mark.parametrize("status", ["ready", "ready_on"])
+def test_ready_by_a_date_lists_who_is_ready_on_that_date(app_db, sql, status):
     later = TODAY + dt.timedelta(days=180)
-    at = open_app("pages/people.py", {"status": "ready", "ready_by": later.isoformat()})
+    at = open_app("pages/people.py", {"status": status, "ready_by": later.isoformat()})
     assert_clean(at)
     expected = {row[0] for row in sql("select staff_id from readiness_on(?::date) where status = 'ready'", [later])}
     assert metrics(at)["Ready now"] == str(len(expected))
