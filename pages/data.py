@@ -106,9 +106,9 @@ else:
     single = kind in templates.SINGLE_FILE
     files_for = ({"framework": "criteria file", "framework_roles": "roles file (optional)"} if kind == "framework"
                  else {kind: "template"})
-    buttons = st.columns(len(files_for) + 2)
-    for column, (name, words) in zip(buttons, files_for.items(), strict=False):
-        column.download_button(f"Download the {words}", templates.template(name),
+    buttons = st.container(horizontal=True, wrap=True)  # labels in full
+    for name, words in files_for.items():
+        buttons.download_button(f"Download the {words}", templates.template(name),
                                file_name=f"{name}-template.csv", mime="text/csv", key=f"template-{name}",
                                icon=":material/download:", on_click="ignore",
                                help="The columns this kind of file needs, with one example row to replace.")

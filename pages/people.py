@@ -57,6 +57,10 @@ if st.query_params.get("status") != status:
 if ready_by is None and "ready_by" in st.query_params:
     del st.query_params["ready_by"]
 
+if ready_by and status == "ready_on":
+    # "Ready by a date" is who is ready on that date (the contract of ?ready_by=), whichever list linked here.
+    status = "ready"
+    st.query_params["status"] = status
 st.session_state["people-list"] = status
 term = LISTS[status]
 st.title(f"People ready by {ready_by:%-d %b %Y}" if ready_by and status == "ready" else f"People: {term.name}")
@@ -134,7 +138,7 @@ if status == "training_expired":
 elif status == "awaiting_signoff":
     rows = ask(queries.people_awaiting_signoff, viewer, scope, MAX_ROWS_SHOWN)
     total = int(rows["rows_in_total"].iloc[0]) if len(rows) else 0
-    items = int(rows["evidence_awaiting_signoff"].sum())
+    items = int(rows["items_in_total"].iloc[0]) if len(rows) else 0
     st.metric(term.name, items, help=term.meaning)
     if total:
         st.caption(f"{items:,} item(s) of evidence from {total:,} people, oldest first: the assessor acts next.")
@@ -151,9 +155,8 @@ else:
 
 if rows.empty:
     # Say which filter emptied the list: the date, a filter, or simply nobody in this list.
-    nobody_at_all = why_empty(viewer, scope)
     in_post = int(ask(queries.team_sizes, viewer, scope)["people"].sum())
-    st.info(nobody_at_all if not in_post else
+    st.info(why_empty(viewer, scope) if not in_post else
             f"Nobody in post under these filters is in this list ({term.name.lower()}).")
     st.stop()
 

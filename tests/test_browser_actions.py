@@ -138,8 +138,10 @@ def test_the_data_page_checks_every_file_and_names_a_file_of_another_kind(page, 
     screenshot_at(page, "data-two-files", 1440)
     page.locator("[data-testid='stSelectbox']").filter(has_text="What are you loading?").click()
     page.get_by_role("option", name="Evidence").click()
+    single = page.locator("[data-testid='stFileUploader']").filter(has_text="File (CSV or Excel)")
+    single.wait_for(timeout=30_000)  # the single-file uploader (the framework's is "Files")
     settle(page)
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(staff))
+    single.locator("input[type='file']").set_input_files(str(staff))
     page.get_by_text("its columns look like a “Staff list” file").wait_for(timeout=30_000)
     settle(page)
     with page.expect_download(timeout=30_000) as download_info:

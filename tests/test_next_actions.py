@@ -120,9 +120,10 @@ def test_people_awaiting_sign_off_add_up_to_the_overview_figure(app_db, sql):
     assert list(shown["Oldest submitted"]) == sorted(shown["Oldest submitted"])
 
 
-def test_ready_by_a_date_lists_who_is_ready_on_that_date(app_db, sql):
+@pytest.mark.parametrize("status", ["ready", "ready_on"])
+def test_ready_by_a_date_lists_who_is_ready_on_that_date(app_db, sql, status):
     later = TODAY + dt.timedelta(days=180)
-    at = open_app("pages/people.py", {"status": "ready", "ready_by": later.isoformat()})
+    at = open_app("pages/people.py", {"status": status, "ready_by": later.isoformat()})
     assert_clean(at)
     expected = {row[0] for row in sql("select staff_id from readiness_on(?::date) where status = 'ready'", [later])}
     assert metrics(at)["Ready now"] == str(len(expected))
@@ -470,3 +471,16 @@ def test_next_actions_hold_one_row_per_gap_with_its_reason_and_due_date(sql):
                                 case when reason in ('tenure', 'expired') then due_date end
                          from next_actions_on(?::date) where kind = 'unmet' order by all""", [day])
         assert actions == gaps, day
+
+
+def test_a_long_list_draws_its_first_rows_but_counts_them_all(app_db, sql, monkeypatch):
+    from dashboard import downloads
+
+    monkeypatch.setattr(downloads, "MAX_ROWS_SHOWN", 3)
+    at = open_app("pages/people.py", {"status": "awaiting_signoff"})
+    assert_clean(at)
+    assert metrics(at)["Evidence awaiting sign-off"] == str(awaiting_sql(sql, TODAY))
+    assert len(at.dataframe[0].value) == 3
+    (people,) = sql("""select count(distinct staff_id) from stg_evidence join staff_in_post_on(?::date) using (staff_id)
+                       where status = 'submitted' and evidence_date <= ?""", [TODAY, TODAY])[0]
+    assert any(f"Showing the first 3 of {people:,} rows" in caption.value for caption in at.caption)

@@ -564,7 +564,12 @@ def test_dates_export_as_dates():
     assert csv_bytes(frame).decode("utf-8-sig").splitlines()[1] == "2026-03-31"
 
 
-def test_a_long_table_draws_its_first_rows_and_says_so_and_writes_its_csv_on_click():
+def test_a_long_table_draws_its_first_rows_and_says_so_and_writes_its_csv_on_click(monkeypatch):
+    from dashboard import downloads
+
+    # The script below sets the limit in this process: put it back afterwards, for the tests that follow.
+    monkeypatch.setattr(downloads, "MAX_ROWS_SHOWN", downloads.MAX_ROWS_SHOWN)
+
     def script():
         import pandas as pd
 

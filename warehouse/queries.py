@@ -831,7 +831,7 @@ def people_training_expired(con, viewer: Viewer, filters: Filters, limit: int | 
 
 def people_awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """One row per person in the filters with evidence awaiting sign-off on the as-of date: how many items,
-    the oldest's date and the criteria, oldest first."""
+    the oldest's date and the criteria, oldest first; `items_in_total` counts the items of every row."""
     sql = f"""
         with {SCOPED_STAFF},
         waiting as (
@@ -843,7 +843,8 @@ def people_awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | 
         )
         select scoped_staff.staff_id, scoped_staff.name, scoped_staff.team, scoped_staff.role_title,
                scoped_staff.level, waiting.evidence_awaiting_signoff, waiting.oldest_submitted_date,
-               waiting.criteria, count(*) over () as rows_in_total
+               waiting.criteria, count(*) over () as rows_in_total,
+               sum(waiting.evidence_awaiting_signoff) over () as items_in_total
         from waiting
         join scoped_staff using (staff_id)
         order by waiting.oldest_submitted_date, scoped_staff.name, scoped_staff.staff_id
