@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import duckdb
 import pytest
@@ -32,6 +33,13 @@ GRAINS = {
     "readiness_trend": ("readiness_trend($d - interval 30 month, $d)", ["month_end", "team", "range"]),
     "visible_staff": ("visible_staff('admin', null)", ["staff_id"]),
     "viewer_access": ("viewer_access((select min(email) from staff))", ["email"]),
+    "access_status": ("access_status", ["email"]),
+    "incomplete_criteria": ("incomplete_criteria", ["criterion_id"]),
+    "mandatory_training_on": ("mandatory_training_on($d)", ["staff_id", "course"]),
+    # A training renewal has no requirement: its course (in `criterion`) tells it apart.
+    "next_actions_on": ("(select *, coalesce(requirement_id, criterion) as action from next_actions_on($d))",
+                        ["staff_id", "kind", "action"]),
+    "succession_history": ("succession_history($d - interval 30 month, $d)", ["month_end", "role_code", "staff_id"]),
     "scope_on": ("scope_on($d, 'admin', null, null, [], [])", ["staff_id"]),
     "career_gap_on": ("career_gap_on($d, (select min(staff_id) from readiness_on($d)), 'CBSO', 'B')", ["requirement_id"]),
     "level_comparison": ("level_comparison('CBSO', 'B', 'CRO', 'B', true)", ["side", "criterion_id"]),
@@ -45,8 +53,13 @@ def test_every_mart_has_a_grain_to_check():
 
 
 @pytest.fixture(scope="module")
-def demo_con(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
+def demo_con(demo_db, tmp_path_factory):
+    # A copy of the demo with an access list (the demo itself needs none), so access_status has rows to check.
+    path = tmp_path_factory.mktemp("grain") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("""insert into access (email, access_role)
+                   select upper(email), 'manager' from staff where email is not null order by staff_id limit 20""")
     yield con
     con.close()
 
@@ -55,10 +68,13 @@ def demo_con(demo_db):
 def test_key_is_unique_and_not_null(demo_con, mart):
     call, key = GRAINS[mart]
     columns = ", ".join(key)
+    rows_seen = 0
     for d in DATES if "$d" in call else [TODAY]:
         sql = call.replace("$d", f"date '{d.isoformat()}'")
         rows, keys, null_keys = demo_con.execute(
             f"select count(*), count(distinct ({columns})), count(*) filter (where {' or '.join(f'{c} is null' for c in key)}) "
             f"from {sql}").fetchone()
-        assert rows > 0 or mart in ("evidence_expiring_on", "tenure_completing_on"), (mart, d)
         assert (keys, null_keys) == (rows, 0), (mart, d)
+        rows_seen += rows
+    # Some dates may rightly have no rows (no succession candidate two years ago); the check needs some.
+    assert rows_seen > 0, mart

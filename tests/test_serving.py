@@ -87,6 +87,10 @@ def _arguments(con, function, viewer: Viewer) -> dict:
             "select requirement_id from gaps_on(?) group by 1 order by count(*) desc limit 1", [TODAY]).fetchone()[0]
     if "by" in parameters:
         arguments["by"] = "team"
+    if "role_code" in parameters:  # the team manager role (and, for "what would it take?", its first level)
+        arguments["role_code"] = "CBTM"
+    if "level" in parameters:
+        arguments["level"] = "A"
     return arguments
 
 

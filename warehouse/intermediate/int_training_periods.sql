@@ -1,5 +1,5 @@
 -- grain: one row per training record of a mandatory course of the person's framework (staff_id, course, completed_on)
--- purpose: training currency: a record keeps its course current from completed_on (current_from) until expires_on (current_until, exclusive; null: never expires), with the forecast assumption for dates after today; course_number numbers the framework's courses 0, 1, 2, ... (bits of a mask)
+-- purpose: training currency: a record keeps its course current from completed_on (current_from) until expires_on (current_until, exclusive; null: never expires), with the forecast assumption for dates after today (expires_on: the recorded expiry); course_number numbers the framework's courses 0, 1, 2, ... (bits of a mask)
 create or replace view int_training_periods as
 with
 courses as (
@@ -26,6 +26,8 @@ select
             and (training.expires_on is null or current_date < training.expires_on) then null
         else training.expires_on
     end as current_until,
+    -- The expiry as recorded, for saying when a course runs out (current_until holds the assumption).
+    training.expires_on,
 from stg_training as training
 join int_in_post_periods as people using (staff_id)
 join courses
