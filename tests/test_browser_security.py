@@ -61,8 +61,11 @@ def beacons(page):
 
 
 def assert_nothing_live(page) -> None:
-    # No image, and not even a link: the address stays characters.
-    assert page.locator("img[src*='evil.example'], a[href*='evil.example']").count() == 0
+    # No image, and not even a link to the address: it stays characters. (Our own links to the People page
+    # may carry the hostile team in their query string, percent-encoded: those lead to this app, not there.)
+    assert page.locator("img[src*='evil.example']").count() == 0
+    hosts = page.evaluate("Array.from(document.querySelectorAll('a[href]'), link => link.hostname)")
+    assert [host for host in hosts if host.endswith("evil.example")] == []
 
 
 def shown(text: str) -> str:

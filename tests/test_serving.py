@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -107,9 +108,12 @@ def _same(left, right) -> bool:
     return bool(left == right)
 
 
-def test_every_query_answers_the_same_for_two_viewers_with_one_scope(demo_db):
+def test_every_query_answers_the_same_for_two_viewers_with_one_scope(demo_db, tmp_path):
     # What makes sharing the cache between administrators (or a manager on two devices) safe.
-    con = duckdb.connect(str(demo_db), read_only=True)
+    # A copy: DuckDB shares one instance per file in a process, and another test bounds the demo's memory.
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    con = duckdb.connect(str(copy), read_only=True)
     try:
         manager_email = con.execute("""select email from staff where left_on is null and staff_id in
             (select line_manager_id from staff where left_on is null) order by staff_id limit 1""").fetchone()[0]
