@@ -479,15 +479,21 @@ def test_plain_text_leaves_no_markdown_live():
     assert plain("Contact Centre (Telephony)") == "Contact Centre (Telephony)"
 
 
-def test_a_formula_name_downloads_inert(hostile_db, monkeypatch):
-    downloads = []
+@pytest.fixture
+def downloads(monkeypatch) -> list:
+    """Every download button drawn: (file name, the callable or bytes it would serve)."""
+    drawn = []
     original = st.download_button
 
     def recording(label, data, **options):
-        downloads.append((options.get("file_name"), data))
+        drawn.append((options.get("file_name"), data))
         return original(label, data, **options)
 
     monkeypatch.setattr(st, "download_button", recording)
+    return drawn
+
+
+def test_a_formula_name_downloads_inert(hostile_db, downloads):
     at = open_app("pages/team.py", params={"team": hostile_db["team"]})
     assert_clean(at)
     file_name, make = next(item for item in downloads if item[0].startswith("team-members"))
@@ -511,18 +517,10 @@ def logged_demo(demo_db, tmp_path, monkeypatch) -> Path:
     return db
 
 
-def test_every_view_of_personal_data_and_every_download_is_logged(logged_demo, monkeypatch):
+def test_every_view_of_personal_data_and_every_download_is_logged(logged_demo, downloads):
     con = duckdb.connect(str(logged_demo), read_only=True)
     team = con.execute("select team from readiness group by team order by count(*) desc limit 1").fetchone()[0]
     con.close()
-    downloads = []
-    original = st.download_button
-
-    def recording(label, data, **options):
-        downloads.append((options.get("file_name"), data))
-        return original(label, data, **options)
-
-    monkeypatch.setattr(st, "download_button", recording)
     at = open_app("pages/team.py", params={"team": team})
     at.run()  # a rerun is the same view
     assert_clean(at)
