@@ -762,6 +762,10 @@ def next_role_evidence(person: Person, framework: Framework, by_level: dict, fee
     start = max(window_start, person.level_start_date - dt.timedelta(days=365))
     if start > anchor:
         return []
+    if share == 1.0:
+        # A full portfolio is usually built in the last year before applying, so it still counts a year on
+        # (the bench's "ready within 12 months"); the rest were gathered over the whole window.
+        start = max(start, anchor - dt.timedelta(days=rng.choice((300, 300, 540))))
     chosen = rng.sample(criteria, max(1, round(len(criteria) * share)))
     return [(criterion, date_between(rng, start, anchor), "approved") for criterion in chosen]
 
