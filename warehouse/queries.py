@@ -455,72 +455,19 @@ def person_timeline(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
     return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
 
 
-# The succession questions share two relations: `candidates`, succession_on's rows about people in the viewer's
-# scope and filters, and `forecast_ready`, the people ready now on the as-of replay of the forecast date (so "ready
-# within 12 months" is by definition the "ready now" count of that date). The summary and the candidate list are
-# selects from them, so the page can work them out once for both (succession_board) and the meeting pack can ask
-# for each. People are scoped on their team, range and framework (which the database holds only as they are now).
-SCOPED_PEOPLE = _scoped("scoped_people", """(
-    select staff.staff_id, staff.team, roles.range, roles.framework
-    from stg_staff as staff join stg_roles as roles using (role_code))""")
-
-SCOPED_CANDIDATES = f"""{SCOPED_STAFF}, {SCOPED_PEOPLE},
-    candidates as (
-        select succession.*
-        from succession_on($as_of) as succession
-        join scoped_people using (staff_id)
-    ),
-    forecast_ready as (
-        select succession.role_code, succession.staff_id
-        from succession_on(succession_forecast_date($as_of)) as succession
-        join scoped_people using (staff_id)
-        where succession.bench = 'ready_now'
+# The succession questions: the per-role summary is the mart succession_summary_on, asked for the viewer's scope
+# and filters (so the page, the meeting pack and the organisation's figure are one query); the candidate list is
+# succession_on's rows about people in that scope (scope_on). People are scoped on their team, range and framework.
+SCOPE_PEOPLE = """
+    scope_people as (
+        select staff_id from scope_on($as_of, $viewer_role, $viewer_staff_id, $framework, $teams, $ranges)
     )
 """
-
+SCOPED_CANDIDATES = _scoped("candidates", "succession_on($as_of)")
 SUCCESSION_SUMMARY = """
-    bench as (
-        select role_code,
-               count(*) filter (where bench = 'ready_now') as ready_now,
-               count(*) filter (where bench = 'ready_within_12_months') as newly_ready_within_12_months,
-               count(*) filter (where bench = 'ready_1_to_2_years') as ready_1_to_2_years,
-               count(*) filter (where bench = 'longer_term') as longer_term,
-               count(*) filter (where bench = 'ready_now' and not is_ready_on_forecast_date) as lapsing_within_12_months
-        from candidates group by role_code
-    ),
-    forecast as (select role_code, count(*) as ready_within_12_months from forecast_ready group by role_code),
-    moving_up as (
-        select current_role_code as role_code, count(distinct staff_id) as moving_up
-        from candidates where bench in ('ready_now', 'ready_within_12_months') group by current_role_code
-    ),
-    in_post as (select role_code, count(*) as in_post from scoped_staff group by role_code),
-    feeders as (select distinct role_code from int_succession_feeders),
-    counted as (
-        select roles.role_code, roles.role_title, roles.framework, roles.range, roles.role_order,
-               coalesce(in_post.in_post, 0) as in_post,
-               feeders.role_code is not null as has_feeders,
-               coalesce(bench.ready_now, 0) as ready_now,
-               coalesce(forecast.ready_within_12_months, 0) as ready_within_12_months,
-               coalesce(bench.newly_ready_within_12_months, 0) as newly_ready_within_12_months,
-               coalesce(bench.ready_1_to_2_years, 0) as ready_1_to_2_years,
-               coalesce(bench.longer_term, 0) as longer_term,
-               coalesce(bench.lapsing_within_12_months, 0) as lapsing_within_12_months,
-               coalesce(moving_up.moving_up, 0) as moving_up
-        from stg_roles as roles
-        left join feeders using (role_code)
-        left join in_post using (role_code)
-        left join bench using (role_code)
-        left join forecast using (role_code)
-        left join moving_up using (role_code)
-        where ($framework is null or roles.framework = $framework)
-    )
-    select role_code, role_title, framework, range, in_post, has_feeders, ready_now, ready_within_12_months,
-           newly_ready_within_12_months, ready_1_to_2_years, longer_term, lapsing_within_12_months,
-           succession_at_risk(has_feeders, in_post, ready_now, ready_within_12_months) as at_risk,
-           case when not has_feeders then moving_up end as recruitment_need,
-           succession_forecast_date($as_of) as forecast_date
-    from counted
-    order by framework, range, role_order
+    select * from succession_summary_on($as_of, viewer_role := $viewer_role, viewer_staff_id := $viewer_staff_id,
+                                        chosen_framework := $framework, chosen_teams := $teams,
+                                        chosen_ranges := $ranges)
 """
 
 SUCCESSION_CANDIDATES = """
@@ -547,8 +494,8 @@ def backfill(candidates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
 
 def succession_summary(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per role: people in post, the bench, the forecast, risk and recruitment need, over the viewer's scope and
-    filters."""
-    return query(con, f"with {SCOPED_CANDIDATES}, {SUCCESSION_SUMMARY}", _parameters(viewer, filters))
+    filters (the mart succession_summary_on)."""
+    return query(con, SUCCESSION_SUMMARY, _parameters(viewer, filters))
 
 
 def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str | None = None,
@@ -561,31 +508,17 @@ def succession_candidates(con, viewer: Viewer, filters: Filters, role_code: str 
 
 def succession_board(con, viewer: Viewer, filters: Filters, role_code: str | None = None,
                      limit: int | None = None) -> dict:
-    """The Succession page's data from one pass over succession_on: `summary` (as succession_summary),
-    `role_code` (the one asked for if the summary has it, else the first role with anyone on its bench),
-    `candidates` (as succession_candidates for that role, with `limit`), `incumbents` (as succession_incumbents)
-    and `backfill` (who backfills each of its ready-now candidates)."""
-    parameters = _parameters(viewer, filters, role_code=role_code, limit=limit)
-    cursor = con.cursor()
-    try:
-        # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
-        setup = f"create temp table board_candidates as with {SCOPED_CANDIDATES} select * from candidates"
-        cursor.execute(setup, _used(setup, parameters))
-        setup = f"create temp table board_forecast as with {SCOPED_CANDIDATES} select * from forecast_ready"
-        cursor.execute(setup, _used(setup, parameters))
-        shared = (f"with {SCOPED_STAFF}, candidates as (select * from board_candidates), "
-                  "forecast_ready as (select * from board_forecast)")
-        summary_sql = f"{shared}, {SUCCESSION_SUMMARY}"
-        summary = cursor.execute(summary_sql, _used(summary_sql, parameters)).df()
-        if role_code not in set(summary["role_code"]):  # none asked for, or one these filters leave out
-            benches = summary["ready_now"] + summary["newly_ready_within_12_months"] + summary["ready_1_to_2_years"] \
-                + summary["longer_term"]
-            with_bench = summary.loc[benches > 0, "role_code"]
-            role_code = with_bench.iloc[0] if len(with_bench) else (summary["role_code"].iloc[0] if len(summary) else None)
-        candidates_sql = f"{shared} {SUCCESSION_CANDIDATES}"
-        candidates = cursor.execute(candidates_sql, _used(candidates_sql, {**parameters, "role_code": role_code})).df()
-    finally:
-        cursor.close()
+    """The Succession page's data: `summary` (as succession_summary), `role_code` (the one asked for if the
+    summary has it, else the first role with anyone on its bench), `candidates` (as succession_candidates for that
+    role, with `limit`), `incumbents` (as succession_incumbents) and `backfill` (who backfills each of its ready-now
+    candidates)."""
+    summary = succession_summary(con, viewer, filters)
+    if role_code not in set(summary["role_code"]):  # none asked for, or one these filters leave out
+        benches = summary["ready_now"] + summary["newly_ready_within_12_months"] + summary["ready_1_to_2_years"] \
+            + summary["longer_term"]
+        with_bench = summary.loc[benches > 0, "role_code"]
+        role_code = with_bench.iloc[0] if len(with_bench) else (summary["role_code"].iloc[0] if len(summary) else None)
+    candidates = succession_candidates(con, viewer, filters, role_code, limit)
     return {"summary": summary, "role_code": role_code, "candidates": candidates,
             "incumbents": succession_incumbents(con, viewer, filters, role_code),
             "backfill": backfill(candidates, summary)}
@@ -607,7 +540,7 @@ def succession_trend(con, viewer: Viewer, filters: Filters, months: int = 24) ->
     """Per role and month-end of the last `months` months: candidates ready now and ready within 12 months (the
     ready-now count 12 months on), counted over the viewer's scope and filters (reconstructed; see docs/rules.md)."""
     sql = f"""
-        with {SCOPED_PEOPLE},
+        with {SCOPE_PEOPLE},
         month_ends as (select unnest(int_month_ends(($as_of - to_months($months))::date, $as_of)) as month_end),
         roles as (
             select role_code, role_title, range, framework, role_order from stg_roles
@@ -619,7 +552,7 @@ def succession_trend(con, viewer: Viewer, filters: Filters, months: int = 24) ->
                    count(*) filter (where history.is_ready_now) as ready_now,
                    count(*) filter (where history.is_ready_within_12_months) as ready_within_12_months
             from succession_history(($as_of - to_months($months))::date, $as_of) as history
-            join scoped_people using (staff_id)
+            semi join scope_people using (staff_id)
             group by history.month_end, history.role_code
         )
         select month_ends.month_end, roles.role_code, roles.role_title, roles.range,

@@ -1,10 +1,25 @@
--- grain: one row per role on d
+-- grain: one row per role on d (of the chosen framework, if one is chosen)
 -- purpose: people in post and the bench per role, whether it has feeders, and the risk rule (succession_settings): a role with
--- feeders and people in post is at risk with too few ready now or ready within 12 months; an entry role shows its recruitment need
-create or replace macro succession_summary_on(d) as table
+-- feeders and people in post is at risk with too few ready now or ready within 12 months; an entry role shows its recruitment need.
+-- Counted over one scope (scope_on: the viewer's tree and the sidebar's filters; by default everyone), so the page, the
+-- meeting pack and the whole-organisation figure are this one query.
+create or replace macro succession_summary_on(d, viewer_role := 'admin', viewer_staff_id := null, chosen_framework := null,
+                                              chosen_teams := [], chosen_ranges := []) as table
 with
 roles as (
-    select * from stg_roles
+    select * from stg_roles where chosen_framework is null or framework = chosen_framework
+),
+
+people as (
+    -- Candidates, forecasts and holders are counted for the people in scope on d.
+    select staff_id from scope_on(d, viewer_role, viewer_staff_id, chosen_framework, chosen_teams, chosen_ranges)
+),
+
+people_on_forecast_date as (
+    -- The forecast is the replay of its date, scope included: the same question asked on that date.
+    select staff_id
+    from scope_on(succession_forecast_date(d), viewer_role, viewer_staff_id, chosen_framework, chosen_teams,
+                  chosen_ranges)
 ),
 
 feeders as (
@@ -12,11 +27,12 @@ feeders as (
 ),
 
 in_post as (
-    select role_code, count(*) as in_post from int_staff_in_post_on([d::date]) group by role_code
+    select role_code, count(*) as in_post from int_staff_in_post_on([d::date]) semi join people using (staff_id)
+    group by role_code
 ),
 
 bench as (
-    select * from succession_on(d)
+    select * from succession_on(d) semi join people using (staff_id)
 ),
 
 bench_counts as (
@@ -35,6 +51,7 @@ forecast as (
     -- Ready within 12 months is, by definition, the "ready now" count replayed on the forecast date.
     select role_code, count(*) as ready_within_12_months
     from succession_on(succession_forecast_date(d))
+    semi join people_on_forecast_date using (staff_id)
     where bench = 'ready_now'
     group by role_code
 ),
