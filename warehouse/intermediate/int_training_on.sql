@@ -2,7 +2,7 @@
 -- purpose: the people of int_staff_in_post_on with mandatory training up to date on d: every mandatory course of the person's framework has a record whose int_training_periods period holds d
 create or replace macro int_training_on(as_of_dates) as table
 with
-in_post as (
+in_post as not materialized (
     -- Every column of int_staff_in_post_on, so a reader needing the people and their training expands it once.
     select * from int_staff_in_post_on(as_of_dates)
 ),
