@@ -28,7 +28,8 @@ requirements as (
 ),
 
 target_evidence as materialized (
-    select * from int_target_evidence_on(as_of_dates)
+    select as_of_date, staff_id, requirement_bit, status, evidence_date, valid_until, is_current,
+    from int_target_evidence_on(as_of_dates)
 ),
 
 evidence_masks as (
@@ -86,21 +87,19 @@ unmet as (
 ),
 
 unmet_evidence_dates as (
-    -- The dates behind the reasons, read only for the requirements left unmet (matched on the
-    -- requirement's bit: integer keys hash faster than its id, and a person has one target level).
+    -- The dates behind the reasons, per requirement (keyed by its bit: integer keys hash faster than its id,
+    -- and a person has one target level). An unmet requirement has no current evidence, so only evidence
+    -- that is submitted, or approved and not current, can give its dates: the rest is left out before the
+    -- grouping rather than matched against the unmet rows.
     select
-        target_evidence.as_of_date,
-        target_evidence.staff_id,
-        target_evidence.requirement_bit,
-        max(target_evidence.valid_until) filter (where target_evidence.status = 'approved') as latest_approved_until,
-        min(target_evidence.evidence_date) filter (where target_evidence.status = 'submitted') as oldest_submitted_date,
+        as_of_date,
+        staff_id,
+        requirement_bit,
+        max(valid_until) filter (where status = 'approved') as latest_approved_until,
+        min(evidence_date) filter (where status = 'submitted') as oldest_submitted_date,
     from target_evidence
-    semi join unmet
-        on unmet.as_of_date = target_evidence.as_of_date
-        and unmet.staff_id = target_evidence.staff_id
-        and unmet.requirement_bit = target_evidence.requirement_bit
-    where target_evidence.status <> 'rejected'
-    group by target_evidence.as_of_date, target_evidence.staff_id, target_evidence.requirement_bit
+    where status = 'submitted' or (status = 'approved' and not is_current)
+    group by as_of_date, staff_id, requirement_bit
 ),
 
 assessed as (
