@@ -1,11 +1,12 @@
 -- grain: one row per as-of date, person in post below the top of their role, and unmet requirement of their target level
--- purpose: the unmet rows of int_requirement_status_on (same columns, same rules), found without building a row per
+-- purpose: the unmet rows of int_requirement_status_on (same columns and rules, and the person's name, team, range and
+-- framework, so gaps_on need not look the people up again), found without building a row per
 -- person and requirement: evidence is folded into one bitmask per person (bit n = the level's requirement n), and only
 -- the requirements left unmet get a row and a second look for their dates
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select as_of_date, staff_id, role_code, target_level, target_level_id,
+    select as_of_date, staff_id, name, team, range, framework, role_code, target_level, target_level_id,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
 ),
@@ -65,6 +66,10 @@ unmet as (
     select
         in_post.as_of_date,
         in_post.staff_id,
+        in_post.name,
+        in_post.team,
+        in_post.range,
+        in_post.framework,
         in_post.role_code,
         in_post.target_level,
         requirements.requirement_id,
@@ -144,4 +149,8 @@ select
     oldest_submitted_date,
     is_all_time_based as is_time_based,
     tenure_date,
+    name,
+    team,
+    range,
+    framework,
 from assessed
