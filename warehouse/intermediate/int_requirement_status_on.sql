@@ -56,7 +56,11 @@ evidence_facts as (
 ),
 
 time_facts as (
-    select * from int_time_requirements_on(as_of_dates)
+    select
+        as_of_date, staff_id, requirement_id, requirement_bit, is_all_time_based, is_met, has_tenure_reason,
+        is_waiting_on_tenure, tenure_due_date, tenure_date,
+    from int_time_requirements_on(as_of_dates)
+    where requirement_id is not null
 ),
 
 assessed as (

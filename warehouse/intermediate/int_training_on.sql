@@ -1,9 +1,10 @@
 -- grain: one row per as-of date and person in post
--- purpose: mandatory training up to date on d: every mandatory course of the person's framework has a record whose int_training_periods period holds d
+-- purpose: the people of int_staff_in_post_on with mandatory training up to date on d: every mandatory course of the person's framework has a record whose int_training_periods period holds d
 create or replace macro int_training_on(as_of_dates) as table
 with
-in_post as (
-    select as_of_date, staff_id, framework from int_staff_in_post_on(as_of_dates)
+in_post as not materialized (
+    -- Every column of int_staff_in_post_on, so a reader needing the people and their training expands it once.
+    select * from int_staff_in_post_on(as_of_dates)
 ),
 
 required as (
@@ -25,8 +26,7 @@ current_courses as (
 )
 
 select
-    in_post.as_of_date,
-    in_post.staff_id,
+    in_post.*,
     coalesce(required.mandatory_course_count, 0) - coalesce(current_courses.current_course_count, 0)
         as courses_not_current,
     coalesce(current_courses.current_course_count, 0) = coalesce(required.mandatory_course_count, 0) as is_training_ok,

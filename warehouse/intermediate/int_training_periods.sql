@@ -29,7 +29,9 @@ select
     -- The expiry as recorded, for saying when a course runs out (current_until holds the assumption).
     training.expires_on,
 from stg_training as training
-join int_in_post_periods as people using (staff_id)
+-- The person's framework, from their role (a person whose level is unknown is never in post, int_in_post_periods).
+join stg_staff as people using (staff_id)
+join stg_roles as roles using (role_code)
 join courses
-    on courses.framework = people.framework
+    on courses.framework = roles.framework
     and courses.course = training.course

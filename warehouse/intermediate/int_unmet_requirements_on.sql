@@ -1,11 +1,12 @@
 -- grain: one row per as-of date, person in post below the top of their role, and unmet requirement of their target level
--- purpose: the unmet rows of int_requirement_status_on (same columns, same rules), found without building a row per
+-- purpose: the unmet rows of int_requirement_status_on (same columns and rules, and the person's name, team, range and
+-- framework, so gaps_on need not look the people up again), found without building a row per
 -- person and requirement: evidence is folded into one bitmask per person (bit n = the level's requirement n), and only
 -- the requirements left unmet get a row and a second look for their dates
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select as_of_date, staff_id, role_code, target_level, target_level_id,
+    select as_of_date, staff_id, name, team, range, framework, role_code, target_level, target_level_id,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
 ),
@@ -28,7 +29,8 @@ requirements as (
 ),
 
 target_evidence as materialized (
-    select * from int_target_evidence_on(as_of_dates)
+    select as_of_date, staff_id, requirement_bit, status, evidence_date, valid_until, is_current,
+    from int_target_evidence_on(as_of_dates)
 ),
 
 evidence_masks as (
@@ -44,7 +46,11 @@ evidence_masks as (
 ),
 
 time_facts as (
-    select * from int_time_requirements_on(as_of_dates)
+    select
+        as_of_date, staff_id, requirement_id, requirement_bit, is_all_time_based, is_met, has_tenure_reason,
+        is_waiting_on_tenure, tenure_due_date, tenure_date,
+    from int_time_requirements_on(as_of_dates)
+    where requirement_id is not null
 ),
 
 time_masks as (
@@ -60,6 +66,10 @@ unmet as (
     select
         in_post.as_of_date,
         in_post.staff_id,
+        in_post.name,
+        in_post.team,
+        in_post.range,
+        in_post.framework,
         in_post.role_code,
         in_post.target_level,
         requirements.requirement_id,
@@ -82,21 +92,19 @@ unmet as (
 ),
 
 unmet_evidence_dates as (
-    -- The dates behind the reasons, read only for the requirements left unmet (matched on the
-    -- requirement's bit: integer keys hash faster than its id, and a person has one target level).
+    -- The dates behind the reasons, per requirement (keyed by its bit: integer keys hash faster than its id,
+    -- and a person has one target level). An unmet requirement has no current evidence, so only evidence
+    -- that is submitted, or approved and not current, can give its dates: the rest is left out before the
+    -- grouping rather than matched against the unmet rows.
     select
-        target_evidence.as_of_date,
-        target_evidence.staff_id,
-        target_evidence.requirement_bit,
-        max(target_evidence.valid_until) filter (where target_evidence.status = 'approved') as latest_approved_until,
-        min(target_evidence.evidence_date) filter (where target_evidence.status = 'submitted') as oldest_submitted_date,
+        as_of_date,
+        staff_id,
+        requirement_bit,
+        max(valid_until) filter (where status = 'approved') as latest_approved_until,
+        min(evidence_date) filter (where status = 'submitted') as oldest_submitted_date,
     from target_evidence
-    semi join unmet
-        on unmet.as_of_date = target_evidence.as_of_date
-        and unmet.staff_id = target_evidence.staff_id
-        and unmet.requirement_bit = target_evidence.requirement_bit
-    where target_evidence.status <> 'rejected'
-    group by target_evidence.as_of_date, target_evidence.staff_id, target_evidence.requirement_bit
+    where status = 'submitted' or (status = 'approved' and not is_current)
+    group by as_of_date, staff_id, requirement_bit
 ),
 
 assessed as (
@@ -141,4 +149,8 @@ select
     oldest_submitted_date,
     is_all_time_based as is_time_based,
     tenure_date,
+    name,
+    team,
+    range,
+    framework,
 from assessed

@@ -19,7 +19,7 @@ waiting as (
     -- reached its time, unless the requirement is met (a member reached with training up to date).
     select staff_id, requirement_id, tenure_due_date as due_date,
     from int_time_requirements_on([d::date])
-    where not is_met and has_tenure_reason
+    where requirement_id is not null and not is_met and has_tenure_reason
 ),
 
 due_soon as (
