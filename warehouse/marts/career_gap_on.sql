@@ -74,8 +74,8 @@ wording as (
     -- The closest wording among criteria the person has current approved evidence for, offered for review.
     select
         requirement_id,
-        arg_max(matched_criterion_id, similarity) as matched_criterion_id,
-        arg_max(matched_criterion, similarity) as matched_criterion,
+        arg_max(matched_criterion_id, (similarity, matched_criterion_id)) as matched_criterion_id,
+        arg_max(matched_criterion, (similarity, matched_criterion_id)) as matched_criterion,
         max(similarity) as match_similarity,
     from candidates
     where similarity >= wording_match_threshold()

@@ -39,8 +39,8 @@ closest as (
     select
         side,
         criterion_id,
-        arg_max(other_criterion_id, similarity) as matched_criterion_id,
-        arg_max(other_criterion, similarity) as matched_criterion,
+        arg_max(other_criterion_id, (similarity, other_criterion_id)) as matched_criterion_id,
+        arg_max(other_criterion, (similarity, other_criterion_id)) as matched_criterion,
         max(similarity) as match_similarity,
     from pairs
     where similarity >= wording_match_threshold()

@@ -29,7 +29,8 @@ training_out as (
 
 training_next as (
     -- The first current course to run out after d: a time-based requirement needs it renewed in time.
-    select staff_id, arg_min(course, expires_date) as course, min(expires_date) as expires_date,
+    -- Ties (two courses running out on one day) go to the first course by name, so the answer is stable.
+    select staff_id, arg_min(course, (expires_date, course)) as course, min(expires_date) as expires_date,
     from training
     where is_current and expires_date is not null
     group by staff_id
