@@ -11,18 +11,11 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from loaders import access, acting, evidence, framework, mandatory_courses, staff, training
+from loaders import framework
+from loaders.load import KINDS
 from loaders.results import LoadContext
 
-MODULES = {
-    "framework": framework,
-    "staff": staff,
-    "evidence": evidence,
-    "training": training,
-    "acting": acting,
-    "mandatory_courses": mandatory_courses,
-    "access": access,
-}
+MODULES = KINDS  # the loader's own table of kinds
 # Kinds loaded as one file at a time; a framework is its criteria file with its _roles file.
 SINGLE_FILE = ("staff", "evidence", "training", "acting", "mandatory_courses", "access")
 

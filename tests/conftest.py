@@ -75,6 +75,23 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+def sql_runner(path: Path):
+    """Yield a function running one statement on a read-only connection to `path` (rows as tuples); closes it after."""
+    con = duckdb.connect(str(path), read_only=True)
+
+    def run(statement: str, parameters: list | dict | None = None) -> list[tuple]:
+        return con.execute(statement, parameters or []).fetchall()
+
+    yield run
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def sql(demo_db):
+    """Run SQL against the demo database: `sql("select ...", [parameters])` gives its rows."""
+    yield from sql_runner(demo_db)
+
+
 @pytest.fixture
 def app_db(demo_db, monkeypatch) -> Path:
     """The app reads the demo database (the autouse fixture above points PROGRESSION_DB elsewhere)."""

@@ -13,6 +13,7 @@ import shutil
 import duckdb
 import four_levels
 import pytest
+from conftest import sql_runner
 from test_pages import AUTH, assert_clean, metrics, open_app
 
 from loaders.demo import FRAMEWORKS_FOLDER, build_demo
@@ -30,13 +31,7 @@ def career_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sql(career_db):
-    con = duckdb.connect(str(career_db), read_only=True)
-
-    def run(statement: str, parameters: list | dict | None = None) -> list[tuple]:
-        return con.execute(statement, parameters or []).fetchall()
-
-    yield run
-    con.close()
+    yield from sql_runner(career_db)
 
 
 @pytest.fixture

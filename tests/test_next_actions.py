@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
 import streamlit
@@ -14,17 +13,6 @@ from dashboard.text import plain
 from tests.test_pages import TODAY, assert_clean, awaiting_sql, metrics, open_app
 
 D = dt.date(2025, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def sql(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-
-    def run(statement: str, parameters: list | dict | None = None) -> list[tuple]:
-        return con.execute(statement, parameters or []).fetchall()
-
-    yield run
-    con.close()
 
 
 def warnings(at) -> list[str]:

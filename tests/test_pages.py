@@ -9,7 +9,6 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -24,17 +23,6 @@ LONG_AGO = dt.date(2000, 1, 1)  # before anyone in the demo was in post
 OVERVIEW_VIEWS = ["By team and range", "Over 24 months", "What holds people back"]
 ACTIONS = ["Awaiting sign-off", "Training expiring in 60 days", "Evidence passing two years in 90 days",
            "Minimum time completing in 90 days"]
-
-
-@pytest.fixture(scope="module")
-def sql(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-
-    def run(statement: str, parameters: list | dict | None = None) -> list[tuple]:
-        return con.execute(statement, parameters or []).fetchall()
-
-    yield run
-    con.close()
 
 
 def open_app(page: str | None = None, params: dict | None = None, run: bool = True, **state) -> AppTest:
