@@ -81,6 +81,6 @@ select
     case when source = 'product' then decided_by end as decided_by,
     file_status,
     -- A file holding a different decision than the product's: the product's stands, the administrator reconciles.
-    decided_status is not null and file_status in ('approved', 'rejected') and file_status <> decided_status
-        as is_conflict,
+    coalesce(decided_status is not null and file_status in ('approved', 'rejected') and file_status <> decided_status,
+        false) as is_conflict,
 from pieces
