@@ -2,7 +2,8 @@
 -- purpose: THE evidence history: evidence loaded from files and evidence submitted and signed off in the product, reconciled by one rule (a decision beats a submission; a product decision stands against a different decision in a later file, which is flagged as a conflict)
 create or replace view stg_evidence as
 with
-file_rows as (
+file_rows as not materialized (
+    -- Read twice below; never materialised, so a filter on the loaded rows reaches the table's scan.
     select staff_id, criterion_id, evidence_date, status, assessor, note, evidence_ref,
     from evidence
 ),
@@ -33,13 +34,10 @@ decisions as (
     group by staff_id, criterion_id, evidence_date
 ),
 
-pieces as (
+product as (
+    -- Pieces with any product event: a few thousand rows at most, so the files' million rows join against it cheaply.
     select
         staff_id, criterion_id, evidence_date,
-        file_rows.status as file_status,
-        file_rows.assessor as file_assessor,
-        file_rows.note as file_note,
-        file_rows.evidence_ref as file_evidence_ref,
         submissions.submitted_on,
         submissions.evidence_ref as submitted_evidence_ref,
         submissions.note as submitted_note,
@@ -48,39 +46,73 @@ pieces as (
         decisions.decided_by,
         decisions.note as decided_note,
         decisions.decided_on,
+    from submissions
+    full outer join decisions using (staff_id, criterion_id, evidence_date)
+),
+
+joined as (
+    -- Pieces the product has touched, with their file row if any (a few thousand rows at most).
+    select
+        staff_id, criterion_id, evidence_date,
+        file_rows.status as file_status,
+        file_rows.assessor as file_assessor,
+        file_rows.note as file_note,
+        file_rows.evidence_ref as file_evidence_ref,
+        product.* exclude (staff_id, criterion_id, evidence_date),
+    from product
+    left join file_rows using (staff_id, criterion_id, evidence_date)
+),
+
+pieces as (
+    select
+        *,
         -- THE reconciliation rule: a product decision, else a file decision, else a product submission, else the file.
         case
-            when decisions.status is not null then 'product'
-            when file_rows.status in ('approved', 'rejected') then 'file'
-            when submissions.submitted_on is not null then 'product'
+            when decided_status is not null then 'product'
+            when file_status in ('approved', 'rejected') then 'file'
+            when submitted_on is not null then 'product'
             else 'file'
         end as source,
-    from file_rows
-    full outer join submissions using (staff_id, criterion_id, evidence_date)
-    full outer join decisions using (staff_id, criterion_id, evidence_date)
+    from joined
+),
+
+reconciled as (
+    select
+        staff_id,
+        criterion_id,
+        evidence_date,
+        case when source = 'file' then file_status else coalesce(decided_status, 'submitted') end as status,
+        case when source = 'file' then file_assessor else decided_assessor end as assessor,
+        case
+            when source = 'file' then file_note
+            when decided_note is null then submitted_note
+            else coalesce(submitted_note || ' | ', '') || 'Sign-off: ' || decided_note
+        end as note,
+        case when source = 'file' then coalesce(file_evidence_ref, submitted_evidence_ref)
+            else coalesce(submitted_evidence_ref, file_evidence_ref)
+        end as evidence_ref,
+        source,
+        -- Since when it has waited for sign-off: its submission in the product; a file's submission, its evidence date.
+        coalesce(submitted_on, evidence_date) as submitted_on,
+        case when source = 'product' then decided_on end as decided_on,
+        case when source = 'product' then decided_by end as decided_by,
+        file_status,
+        -- A file holding a different decision than the product's: the product's stands, the administrator reconciles.
+        coalesce(decided_status is not null and file_status in ('approved', 'rejected') and file_status <> decided_status,
+            false) as is_conflict,
+    from pieces
 )
 
+-- Pieces only a file knows (nearly all): passed through as loaded, so filters on them reach the table's scan.
 select
-    staff_id,
-    criterion_id,
-    evidence_date,
-    case when source = 'file' then file_status else coalesce(decided_status, 'submitted') end as status,
-    case when source = 'file' then file_assessor else decided_assessor end as assessor,
-    case
-        when source = 'file' then file_note
-        when decided_note is null then submitted_note
-        else coalesce(submitted_note || ' | ', '') || 'Sign-off: ' || decided_note
-    end as note,
-    case when source = 'file' then coalesce(file_evidence_ref, submitted_evidence_ref)
-        else coalesce(submitted_evidence_ref, file_evidence_ref)
-    end as evidence_ref,
-    source,
-    -- Since when it has waited for sign-off: its submission in the product; a file's submission, its evidence date.
-    coalesce(submitted_on, evidence_date) as submitted_on,
-    case when source = 'product' then decided_on end as decided_on,
-    case when source = 'product' then decided_by end as decided_by,
-    file_status,
-    -- A file holding a different decision than the product's: the product's stands, the administrator reconciles.
-    coalesce(decided_status is not null and file_status in ('approved', 'rejected') and file_status <> decided_status,
-        false) as is_conflict,
-from pieces
+    staff_id, criterion_id, evidence_date, status, assessor, note, evidence_ref,
+    'file' as source,
+    evidence_date as submitted_on,
+    null::date as decided_on,
+    null::varchar as decided_by,
+    status as file_status,
+    false as is_conflict,
+from file_rows
+anti join product using (staff_id, criterion_id, evidence_date)
+union all
+select * from reconciled
