@@ -624,3 +624,21 @@ def test_working_days_and_the_overdue_counts(db):
     at.run()
     assert_clean(at)
     assert any("Oldest sign-off waits by team" in expander.label for expander in at.expander)
+
+
+def test_a_criterion_of_a_role_they_can_aim_for_from_what_would_it_take(db):
+    people = cast(db)
+    aimed = read(db, """select criterion_id, role_code, level from submittable_criteria(current_date)
+                        where staff_id = ? and why = 'a role they can aim for' order by all limit 1""",
+                 [people["staff"]])
+    if not aimed:
+        pytest.skip("this person's role feeds no other role")
+    (criterion, role_code, level), = aimed
+    events.submit(viewer(db, people["email"]), people["staff"], criterion, RECENTLY, "ref", "note",
+                  gdpr_confirmed=True, page="career")
+    assert read(db, "select status, source from stg_evidence where staff_id = ? and criterion_id = ?",
+                [people["staff"], criterion]) == [("submitted", "product")]
+    # The page offers the same criteria on the person's own record.
+    at = signed_in(people["email"], "pages/career.py", db, params={"role": role_code, "level": level})
+    assert any(expander.label == "Submit evidence for sign-off" for expander in at.expander)
+    assert any(option.startswith(f"{criterion} · ") for option in at.selectbox(key="career-submit-criterion").options)
