@@ -81,12 +81,16 @@ def submit_form(viewer: Viewer, staff_id: str, page: str, *, role_code: str | No
 def signoff_queue(viewer: Viewer, page: str) -> None:
     """The evidence the viewer may sign off (their tree, never their own), oldest first, each with approve or
     reject and a note; a rejection needs a reason."""
-    queue = ask(queries.signoff_queue, viewer, dt.date.today(), QUEUE_SHOWN)
-    total = int(queue["rows_in_total"].iloc[0]) if len(queue) else 0
     st.subheader("Evidence to sign off")
     _flash()
+    search = st.session_state.get("signoff-search", "")
+    queue = ask(queries.signoff_queue, viewer, dt.date.today(), QUEUE_SHOWN, search)
+    total = int(queue["rows_in_total"].iloc[0]) if len(queue) else 0
+    if total > QUEUE_SHOWN or search:
+        st.text_input("Find a person in the queue", key="signoff-search", max_chars=100,
+                      placeholder="Part of a name or a staff ID")
     if not total:
-        st.caption("Nothing is waiting for your sign-off.")
+        st.caption("Nobody in the queue matches that search." if search else "Nothing is waiting for your sign-off.")
         return
     overdue = int(queue["is_overdue"].sum())
     st.caption(f"{total:,} item(s) waiting for you, oldest first"

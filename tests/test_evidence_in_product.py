@@ -122,6 +122,11 @@ def texts(at: AppTest) -> str:
                      for element in getattr(at, kind) if isinstance(element.value, str))
 
 
+def errors(at: AppTest) -> str:
+    """The page's error messages as a reader sees them (Markdown escapes and word joiners removed)."""
+    return "\n".join(error.value for error in at.error).replace("\\", "").replace("\u2060", "")
+
+
 def submit_through_page(at: AppTest, criterion_id: str, reference: str, note: str, day: dt.date = RECENTLY,
                         confirm: bool = True) -> AppTest:
     at.selectbox(key="submit-evidence-criterion").set_value(criterion_id)
@@ -152,6 +157,9 @@ def test_the_whole_loop_through_the_pages(db):
     people = cast(db)
     first, second = people["criteria"]
     before = readiness(db, people["staff"])
+    blockers = """select coalesce(sum(people_blocked), 0) from blockers_on(current_date)
+                  where requirement_id = ? and team = (select team from stg_staff where staff_id = ?)"""
+    blocked_before = read(db, blockers, [first, people["staff"]])[0][0]
 
     # 1. The staff member submits two pieces of evidence on their own Person page.
     at = signed_in(people["email"], "pages/person.py", db)
@@ -198,6 +206,10 @@ def test_the_whole_loop_through_the_pages(db):
     reasons = dict(read(db, "select requirement_id, reason from gaps_on(current_date) where staff_id = ?",
                         [people["staff"]]))
     assert first not in reasons and reasons[second] == "rejected"
+    # ... and so did the Blockers page's figure, and the person's next actions.
+    assert read(db, blockers, [first, people["staff"]])[0][0] == blocked_before - 1
+    assert read(db, "select reason from next_actions_on(current_date) where staff_id = ? and requirement_id = ?",
+                [people["staff"], second]) == [("rejected",)]
 
     # 4. Every submission and decision is in the tamper-evident log, with who, what and which page.
     log = audit.view_log(db)
@@ -224,6 +236,12 @@ def test_the_grand_manager_and_an_outsider(db):
         assert len(mine) == expected, who
     at = signed_in(people["top_email"], "pages/team.py", db)
     assert f"{len(queues['top']):,} item(s) waiting for you, oldest first" in texts(at)
+    # Past the first 20, a search finds anyone's evidence in the queue.
+    wanted = f"decide-{people['staff']}-{people['criteria'][0]}-{RECENTLY:%Y%m%d}-decision"
+    if len(queues["top"]) > 20:
+        at.text_input(key="signoff-search").set_value(people["staff"]).run()
+        assert_clean(at)
+    assert [radio for radio in at.radio if radio.key == wanted]
 
 
 # ---------------------------------------------------------------- who may do what
@@ -642,3 +660,38 @@ def test_a_criterion_of_a_role_they_can_aim_for_from_what_would_it_take(db):
     at = signed_in(people["email"], "pages/career.py", db, params={"role": role_code, "level": level})
     assert any(expander.label == "Submit evidence for sign-off" for expander in at.expander)
     assert any(option.startswith(f"{criterion} · ") for option in at.selectbox(key="career-submit-criterion").options)
+
+
+def test_backup_and_restore_keep_the_decisions_and_erasure_clears_them(db, tmp_path):
+    from loaders import maintenance
+
+    people = cast(db)
+    criterion = people["criteria"][0]
+    events.submit(viewer(db, people["email"]), people["staff"], criterion, RECENTLY, "https://x.example/mine",
+                  "my note", gdpr_confirmed=True, page="person")
+    events.decide(viewer(db, people["manager_email"]), people["staff"], criterion, RECENTLY, "approved", "ok",
+                  page="team")
+    history = "select * from stg_evidence where source = 'product' order by all"
+    before = read(db, history)
+    maintenance.backup(tmp_path / "backup", db)
+    maintenance.restore(tmp_path / "backup", db)
+    assert read(db, history) == before and len(before) == 1
+    replacement = maintenance.erase(people["staff"], db)
+    assert read(db, """select count(*) from evidence_events where staff_id = ? or note = 'my note'
+                       or evidence_ref is not null""", [people["staff"]]) == [(0,)]
+    assert read(db, "select status from stg_evidence where staff_id = ? and criterion_id = ?",
+                [replacement, criterion]) == [("approved",)]
+    # Erasing the assessor removes their name and email from the decisions they made.
+    manager_replacement = maintenance.erase(people["manager"], db)
+    assert read(db, "select assessor, recorded_by, recorded_by_email from evidence_events where status = 'approved'") \
+        == [("Erased person", manager_replacement, None)]
+
+
+def test_hostile_values_through_the_page_are_refused_with_the_message(db):
+    people = cast(db)
+    at = signed_in(people["email"], "pages/person.py", db)
+    submit_through_page(at, people["criteria"][0], "javascript:alert(document.cookie)", "A note")
+    assert "javascript: link is not allowed" in errors(at)
+    submit_through_page(at, people["criteria"][0], "Work area/evidence", "A note", day=TODAY, confirm=False)
+    assert "confirm the GDPR reminder" in errors(at)
+    assert read(db, "select count(*) from evidence_events") == [(0,)]

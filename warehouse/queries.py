@@ -1000,9 +1000,10 @@ def submittable_criteria(con, viewer: Viewer, as_of: dt.date, staff_id: str, rol
     return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id, role_code=role_code, level=level))
 
 
-def signoff_queue(con, viewer: Viewer, as_of: dt.date, limit: int | None = None) -> pd.DataFrame:
+def signoff_queue(con, viewer: Viewer, as_of: dt.date, limit: int | None = None, search: str = "") -> pd.DataFrame:
     """Evidence awaiting sign-off that the viewer may decide (evidence_rights: their tree, never their own),
-    oldest first; `rows_in_total` says how many there are in all."""
+    oldest first, optionally only people whose name or staff ID contains `search`; `rows_in_total` says how
+    many there are in all."""
     sql = """
         select waiting.submitted_on, waiting.working_days_waiting, waiting.is_overdue, waiting.name,
                waiting.staff_id, waiting.team, waiting.criterion_id, waiting.criterion, waiting.evidence_date,
@@ -1010,10 +1011,12 @@ def signoff_queue(con, viewer: Viewer, as_of: dt.date, limit: int | None = None)
         from evidence_waiting_on($as_of) as waiting
         join evidence_rights($viewer_role, $viewer_staff_id) as rights using (staff_id)
         where rights.can_decide
+          and ($search = '' or contains(lower(waiting.name), lower($search))
+               or contains(lower(waiting.staff_id), lower($search)))
         order by waiting.submitted_on, waiting.evidence_date, waiting.name, waiting.criterion_id
         limit $limit
     """
-    return query(con, sql, _parameters(viewer, as_of=as_of, limit=limit))
+    return query(con, sql, _parameters(viewer, as_of=as_of, limit=limit, search=search.strip()))
 
 
 def overdue_signoffs(con, viewer: Viewer, filters: Filters) -> dict:
