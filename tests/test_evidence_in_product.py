@@ -695,3 +695,21 @@ def test_hostile_values_through_the_page_are_refused_with_the_message(db):
     submit_through_page(at, people["criteria"][0], "Work area/evidence", "A note", day=TODAY, confirm=False)
     assert "confirm the GDPR reminder" in errors(at)
     assert read(db, "select count(*) from evidence_events") == [(0,)]
+
+
+def test_local_administration_signs_off_but_only_when_it_is_really_on(db, monkeypatch):
+    people = cast(db)
+    events.submit(viewer(db, people["email"]), people["staff"], people["criteria"][0], RECENTLY, "ref", "note",
+                  gdpr_confirmed=True, page="person")
+    local = Viewer("local", "admin")
+    monkeypatch.delenv("PROGRESSION_LOCAL_ADMIN", raising=False)
+    with pytest.raises(EvidenceRefused, match="nobody is signed in"):
+        events.decide(local, people["staff"], people["criteria"][0], RECENTLY, "approved", "", page="team")
+    monkeypatch.setenv("PROGRESSION_LOCAL_ADMIN", "1")
+    events.decide(local, people["staff"], people["criteria"][0], RECENTLY, "approved", "", page="team")
+    assert read(db, "select assessor, recorded_by_email from evidence_events where status = 'approved'") == [
+        ("Local administrator", "local")]
+    # Local administration has no record of its own to submit for.
+    with pytest.raises(EvidenceRefused, match="only for yourself"):
+        events.submit(local, people["staff"], people["criteria"][1], RECENTLY, "ref", "note", gdpr_confirmed=True,
+                      page="person")
