@@ -637,7 +637,7 @@ def test_working_days_and_the_overdue_counts(db):
     assert figures["overdue"] == expected and figures["limit_days"] == 10
     assert waits["longest_working_days"].is_monotonic_decreasing
     at = signed_in(people["manager_email"], "pages/team.py", db)
-    assert {metric.label: metric.value for metric in at.metric}["Waited more than 10 working days"] == str(expected)
+    assert {metric.label: metric.value for metric in at.metric}["Sign-off overdue"] == str(expected)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert_clean(at)
