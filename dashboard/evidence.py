@@ -130,9 +130,7 @@ def signoff_queue(viewer: Viewer, page: str) -> None:
 
 def overdue_figure(column, viewer: Viewer, filters) -> None:
     figures = ask(queries.overdue_signoffs, viewer, filters)
-    column.metric("Sign-off overdue", figures["overdue"],
-                  help=f"Items of evidence that have waited for sign-off more than {figures['limit_days'] or 10} "
-                       "working days (weekdays) since they were submitted.")
+    column.metric(glossary.SIGN_OFF_OVERDUE.name, figures["overdue"], help=glossary.SIGN_OFF_OVERDUE.meaning)
 
 
 def waits_table(frame: pd.DataFrame) -> pd.DataFrame:
