@@ -40,6 +40,10 @@ REQUIREMENTS_AWAITING = Term(
     "Requirements with evidence awaiting sign-off",
     "A person's next-level requirements not yet met that have at least one item of evidence awaiting "
     "sign-off. Not the same count as Evidence awaiting sign-off, which counts items for any level.")
+SIGN_OFF_OVERDUE = Term(
+    "Sign-off overdue",
+    "Items of evidence awaiting sign-off that have waited more than 10 working days (Monday to Friday) since "
+    "they were submitted. Part of Evidence awaiting sign-off.")
 EXPIRED_TRAINING = Term(
     "Expired mandatory training",
     "People with at least one mandatory course out of date (or never completed) on the as-of date.")
@@ -62,7 +66,7 @@ FORECAST_NOTE = ("a future date is worked out from what is recorded today (docs/
                  "change as evidence and training are recorded.")
 
 TERMS = (STAFF_IN_POST, READY_NOW, READY_ON_A_DATE, READY_WITHIN_3_MONTHS, READY_WITHIN_6_MONTHS, NOT_READY,
-         TOP_OF_ROLE, EVIDENCE_AWAITING, REQUIREMENTS_AWAITING, EXPIRED_TRAINING, REQUIREMENTS_MET,
+         TOP_OF_ROLE, EVIDENCE_AWAITING, REQUIREMENTS_AWAITING, SIGN_OFF_OVERDUE, EXPIRED_TRAINING, REQUIREMENTS_MET,
          CANDIDATES_READY_NOW, COVERAGE, INCOMPLETE_SOURCE)
 
 

@@ -60,6 +60,7 @@ def resolve_viewer(area=None) -> Viewer | None:
     """
     area = area or st.sidebar
     _run.real_viewer = None
+    _run.writes = None
     settings = sign_in.sign_in_settings()
     if settings.state == "broken":
         _operator_error("Sign-in is set up wrongly", settings.problem)
@@ -81,6 +82,7 @@ def resolve_viewer(area=None) -> Viewer | None:
             return None
         area.caption(f"Signed in as {plain(email)} ({ROLE_NAMES[viewer.access_role]})")
         area.button("Sign out", on_click=st.logout, key="sign-out")
+        _run.writes = "signed in"
     elif sign_in.local_admin_requested():
         if not sign_in.server_is_local():
             _operator_error("Local administration needs a server bound to this machine",
@@ -90,6 +92,7 @@ def resolve_viewer(area=None) -> Viewer | None:
             return None
         viewer = LOCAL_ADMIN
         st.warning(LOCAL_MODE, icon=":material/admin_panel_settings:")
+        _run.writes = "local administration"
         area.caption("Local administration: signed in as administrator (sign-in not configured)")
     elif ask(queries.is_demo_database):
         viewer = LOCAL_ADMIN
@@ -101,6 +104,30 @@ def resolve_viewer(area=None) -> Viewer | None:
     if viewer.can_load and ask(queries.is_demo_database):
         viewer = _view_as(viewer, area)
     return viewer
+
+
+NO_WRITES_IN_DEMO = ("Nobody is signed in (the demo runs without sign-in), so evidence cannot be submitted or "
+                     "signed off here. Configure sign-in to try it (docs/security.md).")
+NO_WRITES_VIEWING_AS = ("You are viewing as someone else: \"View as\" only shows the dashboard through their eyes, "
+                        "it never submits or signs off anything for them.")
+
+
+def writer() -> tuple[Viewer | None, str | None]:
+    """Who may submit or sign off evidence in this run: the real signed-in identity (or local administration),
+    never a demo without sign-in and never a "View as" persona. Returns (viewer, None) or (None, why not).
+
+    This decides only *who* is writing; what they may write is checked in SQL by the write itself
+    (loaders.evidence_events, evidence_rights), inside its transaction.
+    """
+    real, shown = real_viewer(), routed_viewer()
+    kind = getattr(_run, "writes", None)
+    if real is None or not real.sees_anyone:
+        return None, "Nobody is signed in, so nothing can be submitted or signed off."
+    if kind is None:
+        return None, NO_WRITES_IN_DEMO
+    if shown is not None and shown != real:
+        return None, NO_WRITES_VIEWING_AS
+    return real, None
 
 
 def routed_viewer() -> Viewer | None:
@@ -127,6 +154,7 @@ def remember(viewer: Viewer | None) -> None:
     _run.viewer = viewer
     if viewer is None:
         _run.real_viewer = None
+        _run.writes = None
 
 
 def describe(viewer: Viewer) -> str:

@@ -9,6 +9,7 @@
     python -m loaders restore DIR [--db PATH]   (replace the database with a backup, atomically)
     python -m loaders erase STAFF_ID [--db PATH] (right to erasure: remove a person's personal data)
     python -m loaders audit verify [--db PATH]  (check the view log's hash chain; exit 1 at the first broken link)
+    python -m loaders export evidence FILE [--db PATH]  (the whole evidence history, files and product, as evidence.csv)
 
 The database is --db, else $PROGRESSION_DB, else data/progression.duckdb. Exit status: 0 loaded,
 1 rejected (every problem is printed with file, row, column, value and rule), 2 bad command.
@@ -80,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the view log: `audit verify` checks its hash chain")
     audit.add_argument("action", choices=["verify"])
     audit.add_argument("--db", type=Path)
+    export = commands.add_parser("export", help="write the whole evidence history (files and product) as evidence.csv")
+    export.add_argument("kind", choices=["evidence"])
+    export.add_argument("file", type=Path)
+    export.add_argument("--db", type=Path)
     return parser
 
 
@@ -131,6 +136,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 replacement = maintenance.erase(arguments.staff_id, arguments.db)
                 print(f"personal data of {arguments.staff_id} erased; anonymous records kept as {replacement}")
+            return 0
+        if arguments.command == "export":
+            from loaders import evidence_events
+
+            rows = evidence_events.export(arguments.file, arguments.db)
+            print(f"{rows} row(s) of evidence written to {arguments.file} (load it back with "
+                  f"`python -m loaders load evidence {arguments.file}`)")
             return 0
         if arguments.command == "audit":
             from loaders import audit

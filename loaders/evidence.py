@@ -6,6 +6,7 @@ later file are kept: the file adds to and corrects the record, it does not repla
 
 from __future__ import annotations
 
+from loaders.evidence_events import unescape_formula_sql
 from loaders.results import Counts
 from loaders.upsert import merge_rows
 from loaders.validation import Column, Spec, row_check
@@ -38,11 +39,41 @@ def spec(table: str, context) -> Spec:
 
 
 def write(con, table: str, context) -> Counts:
-    return merge_rows(
+    # A cell our own export escaped against spreadsheet formulas ('=...) is read back as it was (=...).
+    text = {name: unescape_formula_sql(name) for name in ("assessor", "note", "evidence_ref")}
+    counts = merge_rows(
         con, "evidence",
         f"""select staff_id, criteria.criterion_id, evidence_date__parsed_date as evidence_date,
-                   lower(status) as status, assessor, note, evidence_ref
+                   lower(status) as status, {text["assessor"]} as assessor, {text["note"]} as note,
+                   {text["evidence_ref"]} as evidence_ref
             from {table} join criteria on upper(criteria.criterion_id) = upper({table}.criterion_id)""",
         key=["staff_id", "criterion_id", "evidence_date"],
         values=["status", "assessor", "note", "evidence_ref"],
     )
+    _report_conflicts(con, table, context)
+    return counts
+
+
+def _report_conflicts(con, table: str, context) -> None:
+    """Rows of this file that would reverse a decision made in the product: the decision stands (stg_evidence's
+    rule), and each is reported here and listed on the Data page (evidence_conflicts) for the administrator."""
+    conflicts = con.execute(f"""
+        select conflicts.staff_id, conflicts.criterion_id, conflicts.evidence_date, conflicts.file_status,
+               conflicts.product_status, conflicts.product_assessor
+        from evidence_conflicts as conflicts
+        semi join (select staff_id, upper(criterion_id) as criterion_id, evidence_date__parsed_date as evidence_date
+                   from {table}) as file_rows
+            on file_rows.staff_id = conflicts.staff_id and file_rows.criterion_id = upper(conflicts.criterion_id)
+            and file_rows.evidence_date = conflicts.evidence_date
+        order by all
+    """).fetchall()
+    if not conflicts:
+        return
+    examples = "; ".join(f"{staff_id} {criterion_id} {evidence_date}: the file says {file_status}, "
+                         f"{assessor or 'the product'} {product_status} it in the product"
+                         for staff_id, criterion_id, evidence_date, file_status, product_status, assessor
+                         in conflicts[:5])
+    more = f" (and {len(conflicts) - 5} more)" if len(conflicts) > 5 else ""
+    context.notes.append(f"CONFLICT: {len(conflicts)} row(s) would reverse a decision made in the product; the "
+                         f"product's decision stands and the Data page lists them under 'Evidence conflicts': "
+                         f"{examples}{more}")

@@ -125,6 +125,13 @@ def erase(staff_id: str, db: Path | str | None = None) -> str:
         con.execute("update staff set line_manager_id = ? where line_manager_id = ?", [replacement, staff_id])
         con.execute("update evidence set staff_id = ?, note = null, evidence_ref = null, assessor = null "
                     "where staff_id = ?", [replacement, staff_id])
+        # Evidence submitted and signed off in the product: the same, as submitter and as assessor.
+        con.execute("update evidence_events set assessor = 'Erased person', recorded_by = ?, recorded_by_email = null "
+                    "where recorded_by = ? and status <> 'submitted'", [replacement, staff_id])
+        con.execute("update evidence_events set staff_id = ?, note = null, evidence_ref = null, assessor = null, "
+                    "recorded_by = case when recorded_by = ? then ? else recorded_by end, "
+                    "recorded_by_email = case when recorded_by = ? then null else recorded_by_email end "
+                    "where staff_id = ?", [replacement, staff_id, replacement, staff_id, staff_id])
         for table in ("training", "acting"):
             con.execute(f"update {table} set staff_id = ? where staff_id = ?", [replacement, staff_id])
         con.execute(

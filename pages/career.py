@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads
+from dashboard import evidence as evidence_forms
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import framework_label
@@ -147,3 +148,6 @@ if len(matches):
                         "Words shared": matches["match_similarity"]}),
           f"wording matches {wanted} {role} {level}",
           column_config={"Words shared": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+
+# Their own record: evidence for this role's level's criteria can be submitted from here (a role they can aim for).
+evidence_forms.submit_form(viewer, wanted, "career", role_code=role, level=level, key="career-submit")

@@ -210,6 +210,16 @@ table(ask(queries.access_to_tidy, viewer).rename(columns={
     "email": "Email", "access_role": "Role", "is_granted": "Grants access today", "reason": "Why"}),
       "access rows to tidy", empty="Every access list row belongs to someone in post today.")
 
+st.subheader("Evidence conflicts")
+st.caption("Evidence where a loaded file holds a different decision than the one made in the product. The product's "
+           "decision stands (docs/rules.md, 'One evidence history'); correct HR's file, or record a new piece of "
+           "evidence, to reconcile them. `python -m loaders export evidence FILE` writes the whole history.")
+table(ask(queries.evidence_conflicts, viewer).rename(columns={
+    "staff_id": "Staff ID", "name": "Name", "criterion_id": "Criterion", "evidence_date": "Evidence date",
+    "product_status": "Decision in the product (stands)", "file_status": "The file says",
+    "product_assessor": "Assessor", "decided_on": "Decided on", "decided_by": "Assessor's staff ID"}),
+      "evidence conflicts", empty="No conflicts: every loaded file agrees with the decisions made in the product.")
+
 st.subheader("View log")
 st.caption("Every view of personal data and every download: who (and, during “View as”, the administrator behind "
            "it), which page, whom or what, how many people, the filters, and when. Kept for accountability under "

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, glossary
+from dashboard import evidence as evidence_forms
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
@@ -100,6 +101,12 @@ with ahead[-1].container(border=True, key="tile-training_expired"):
               help="People with at least one mandatory course out of date.")
     st.markdown(people_link(filters, {"status": "training_expired"}))
 st.caption(f"Looking ahead, the figures assume that {FORECAST_ASSUMPTION}")
+waits = ask(queries.oldest_waits_by_team, viewer, filters)
+if not waits.empty:
+    overdue = int(waits["overdue"].sum())
+    with st.expander(f"Oldest sign-off waits by team: {overdue:,} item(s) have waited more than 10 working days",
+                     icon=":material/hourglass_top:"):
+        table(evidence_forms.waits_table(waits), "sign-off waits by team")
 
 by_team, by_range = overview["team"], overview["range"]
 # Only the open tab's queries run (the trend and the blockers each take a second or more at 100,000 staff,

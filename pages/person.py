@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, downloads, glossary
+from dashboard import evidence as evidence_forms
 from dashboard.audit import record_person_view
 from dashboard.connection import ask
 from dashboard.downloads import table
@@ -98,6 +99,8 @@ target = person["target_level"] if isinstance(person["target_level"], str) else 
 st.caption(f"{plain(wanted)} · {plain(person['role_title'])} · level {plain(person['level'])}"
            + (f" working towards level {plain(target)}" if target else " (top of role)")
            + f" · {plain(person['team'])} · as of {filters.as_of:%-d %b %Y}")
+
+evidence_forms.submit_form(viewer, wanted, "person")  # their own page only
 
 requirements = ask(queries.person_requirements, viewer, filters.as_of, wanted)
 actions = ask(queries.person_next_actions, viewer, filters.as_of, wanted)
@@ -217,7 +220,9 @@ if not evidence.empty:
         "Requirement": evidence["requirement_id"].fillna("(another role or level)"),
         "Status": evidence["status"].map(lambda value: statuses.get(value, value)),
         "Assessor": evidence["assessor"].fillna("—"),
+        "Decided on": evidence["decided_on"],
         "Note": evidence["note"].fillna(""),
+        "Saved at": evidence["evidence_ref"].fillna(""),
     }), f"{person['name']} evidence", download=not print_view, key="download-evidence")
 
 timeline = ask(queries.person_timeline, viewer, filters.as_of, wanted)

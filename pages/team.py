@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, downloads, glossary
+from dashboard import evidence as evidence_forms
 from dashboard.audit import record_view
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
@@ -56,12 +57,13 @@ if members.empty:
 
 record_view(viewer, "team", subject=", ".join(teams), people=len(members))  # members, heatmap and next actions
 counts = members["status"].value_counts()
-columns = st.columns(4)
+columns = st.columns(5)
 columns[0].metric(glossary.STAFF_IN_POST.name, len(members), help=glossary.STAFF_IN_POST.meaning)
 columns[1].metric(glossary.READY_NOW.name, int(counts.get("ready", 0)), help=glossary.READY_NOW.meaning)
 columns[2].metric(glossary.READY_ON_A_DATE.name, int(counts.get("ready_on", 0)), help=glossary.READY_ON_A_DATE.meaning)
 columns[3].metric(glossary.EVIDENCE_AWAITING.name, int(members["evidence_awaiting_signoff"].sum()),
                   help=glossary.EVIDENCE_AWAITING.meaning)
+evidence_forms.overdue_figure(columns[4], viewer, filters)
 # Every figure opens the named list behind it (the People page, with these filters).
 lists = {"ready": glossary.READY_NOW, "ready_on": glossary.READY_ON_A_DATE, "not_ready": glossary.NOT_READY,
          "training_expired": glossary.EXPIRED_TRAINING, "awaiting_signoff": glossary.EVIDENCE_AWAITING}
@@ -69,6 +71,9 @@ with st.container(horizontal=True, wrap=True):  # labels in full, wrapping onto 
     for status, term in lists.items():
         st.page_link(PAGES_DIR / "people.py", label=f"List: {term.name}", icon=":material/format_list_bulleted:",
                      query_params={**url_params(filters), "status": status}, help=term.meaning)
+
+# The viewer's own queue: their line-management tree, whatever team is chosen above.
+evidence_forms.signoff_queue(viewer, "team")
 
 st.subheader("Members")
 st.caption("Readiest first: ready now, then by ready date, then those with fewest requirements left.")

@@ -43,6 +43,10 @@ GRAINS = {
     "scope_on": ("scope_on($d, 'admin', null, null, [], [])", ["staff_id"]),
     "career_gap_on": ("career_gap_on($d, (select min(staff_id) from readiness_on($d)), 'CBSO', 'B')", ["requirement_id"]),
     "level_comparison": ("level_comparison('CBSO', 'B', 'CRO', 'B', true)", ["side", "criterion_id"]),
+    "evidence_rights": ("evidence_rights('admin', (select min(staff_id) from staff))", ["staff_id"]),
+    "submittable_criteria": ("submittable_criteria($d)", ["staff_id", "criterion_id"]),
+    "evidence_waiting_on": ("evidence_waiting_on($d)", ["staff_id", "criterion_id", "evidence_date"]),
+    "evidence_conflicts": ("evidence_conflicts", ["staff_id", "criterion_id", "evidence_date"]),
 }
 SCALAR_MACROS = {"wording_tokens", "wording_similarity", "wording_match_threshold"}
 
@@ -60,6 +64,14 @@ def demo_con(demo_db, tmp_path_factory):
     con = duckdb.connect(str(path))
     con.execute("""insert into access (email, access_role)
                    select upper(email), 'manager' from staff where email is not null order by staff_id limit 20""")
+    # Two product decisions on submitted evidence, then a file that reverses them: evidence_conflicts has rows.
+    con.execute("""insert into evidence_events (event_id, staff_id, criterion_id, evidence_date, status, assessor,
+                                                decided_on, recorded_at)
+                   select 'e' || row_number() over (), staff_id, criterion_id, evidence_date, 'approved', 'A Manager',
+                          current_date, current_timestamp
+                   from (select * from evidence where status = 'submitted' order by all limit 2)""")
+    con.execute("""update evidence set status = 'rejected', assessor = 'HR' where (staff_id, criterion_id, evidence_date)
+                   in (select (staff_id, criterion_id, evidence_date) from evidence_events)""")
     yield con
     con.close()
 

@@ -817,7 +817,7 @@ def person_evidence(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
             join person on members.role_code = person.role_code and members.level = person.target_level
         )
         select evidence.evidence_date, evidence.criterion_id, members.requirement_id, evidence.status,
-               evidence.assessor, evidence.note, evidence.evidence_ref
+               evidence.assessor, evidence.note, evidence.evidence_ref, evidence.decided_on, evidence.source
         from stg_evidence as evidence
         join person using (staff_id)
         left join members using (criterion_id)
@@ -909,3 +909,86 @@ def career_gap(con, viewer: Viewer, as_of: dt.date, staff_id: str, role_code: st
         order by gap.category_order, gap.number
     """
     return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id, role_code=role_code, level=level))
+
+
+# ---------------------------------------------------------------- evidence submitted and signed off in the product
+
+
+def submittable_criteria(con, viewer: Viewer, as_of: dt.date, staff_id: str, role_code: str | None = None,
+                         level: str | None = None) -> pd.DataFrame:
+    """The criteria the viewer may submit evidence against for `staff_id` (themselves only: evidence_rights),
+    optionally one role's level; their own target level first."""
+    sql = """
+        select criteria.criterion_id, criteria.role_code, criteria.level, criteria.category, criteria.criterion,
+               criteria.why
+        from submittable_criteria($as_of) as criteria
+        join evidence_rights($viewer_role, $viewer_staff_id) as rights using (staff_id)
+        join stg_framework_categories as categories on categories.category = criteria.category
+        join stg_roles as roles on roles.role_code = criteria.role_code and roles.framework = categories.framework
+        where rights.can_submit and criteria.staff_id = $staff_id
+          and ($role_code is null or criteria.role_code = $role_code)
+          and ($level is null or criteria.level = $level)
+        order by criteria.why desc, criteria.role_code, criteria.level, categories.category_order, criteria.number
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id, role_code=role_code, level=level))
+
+
+def signoff_queue(con, viewer: Viewer, as_of: dt.date, limit: int | None = None, search: str = "") -> pd.DataFrame:
+    """Evidence awaiting sign-off that the viewer may decide (evidence_rights: their tree, never their own),
+    oldest first, optionally only people whose name or staff ID contains `search`; `rows_in_total` says how
+    many there are in all."""
+    sql = """
+        select waiting.submitted_on, waiting.working_days_waiting, waiting.is_overdue, waiting.name,
+               waiting.staff_id, waiting.team, waiting.criterion_id, waiting.criterion, waiting.evidence_date,
+               waiting.evidence_ref, waiting.note, count(*) over () as rows_in_total
+        from evidence_waiting_on($as_of) as waiting
+        join evidence_rights($viewer_role, $viewer_staff_id) as rights using (staff_id)
+        where rights.can_decide
+          and ($search = '' or contains(lower(waiting.name), lower($search))
+               or contains(lower(waiting.staff_id), lower($search)))
+        order by waiting.submitted_on, waiting.evidence_date, waiting.name, waiting.criterion_id
+        limit $limit
+    """
+    return query(con, sql, _parameters(viewer, as_of=as_of, limit=limit, search=search.strip()))
+
+
+def overdue_signoffs(con, viewer: Viewer, filters: Filters) -> dict:
+    """In the viewer's scope and filters: items awaiting sign-off, and how many have waited longer than the
+    limit (evidence_waiting_on's working days)."""
+    sql = """
+        select count(*) as waiting, count(*) filter (where waiting.is_overdue) as overdue,
+               max(waiting.overdue_after_working_days) as limit_days
+        from evidence_waiting_on($as_of) as waiting
+        semi join scope_on($as_of, $viewer_role, $viewer_staff_id, $framework, $teams, $ranges) using (staff_id)
+    """
+    row = query(con, sql, _parameters(viewer, filters)).iloc[0]
+    return {"waiting": int(row["waiting"]), "overdue": int(row["overdue"]),
+            "limit_days": None if pd.isna(row["limit_days"]) else int(row["limit_days"])}
+
+
+def oldest_waits_by_team(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """Per team in the viewer's scope: items awaiting sign-off, how many waited longer than the limit, the
+    oldest submission and its working days; longest wait first."""
+    sql = """
+        select waiting.team, count(*) as waiting, count(*) filter (where waiting.is_overdue) as overdue,
+               min(waiting.submitted_on) as oldest_submitted_on,
+               max(waiting.working_days_waiting) as longest_working_days
+        from evidence_waiting_on($as_of) as waiting
+        semi join scope_on($as_of, $viewer_role, $viewer_staff_id, $framework, $teams, $ranges) using (staff_id)
+        group by waiting.team
+        order by longest_working_days desc, waiting.team
+    """
+    return query(con, sql, _parameters(viewer, filters))
+
+
+def evidence_conflicts(con, viewer: Viewer) -> pd.DataFrame:
+    """Administrators only: pieces of evidence where a loaded file holds a different decision than the product's."""
+    if not viewer.can_load:
+        return pd.DataFrame()
+    sql = """
+        select conflicts.*, staff.name
+        from evidence_conflicts as conflicts
+        left join stg_staff as staff using (staff_id)
+        order by conflicts.decided_on desc, conflicts.staff_id, conflicts.criterion_id
+    """
+    return query(con, sql, {})
