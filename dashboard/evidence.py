@@ -26,6 +26,13 @@ DONE = "_evidence_done"
 QUEUE_SHOWN = 20
 
 
+
+def waited(working_days: int) -> str:
+    """How long an item has waited, as a person would say it."""
+    if working_days <= 0:
+        return "today"
+    return f"{working_days} working day{'' if working_days == 1 else 's'} ago"
+
 def _flash() -> None:
     # The result of the last write, shown once after the rerun that reads the swapped-in database.
     message = st.session_state.pop(DONE, None)
@@ -93,7 +100,7 @@ def signoff_queue(viewer: Viewer, page: str) -> None:
         st.caption("Nobody in the queue matches that search." if search else "Nothing is waiting for your sign-off.")
         return
     overdue = int(queue["is_overdue"].sum())
-    st.caption(f"{total:,} item(s) waiting for you, oldest first"
+    st.caption(f"{total:,} {'item' if total == 1 else 'items'} waiting for you, oldest first"
                + (f" (showing the first {QUEUE_SHOWN})" if total > QUEUE_SHOWN else "")
                + (f"; {overdue} of those shown have waited more than 10 working days." if overdue else "."))
     writer, why_not = viewers.writer()
@@ -104,7 +111,7 @@ def signoff_queue(viewer: Viewer, page: str) -> None:
         with st.container(border=True):
             st.markdown(f"**{plain(row['name'])}** ({plain(row['staff_id'])}) · {plain(row['criterion_id'])} · "
                         f"work dated {row['evidence_date']:%-d %b %Y} · submitted {row['submitted_on']:%-d %b %Y}, "
-                        f"{int(row['working_days_waiting'])} working day(s) ago"
+                        f"{waited(int(row['working_days_waiting']))}"
                         + (" · :red[waited more than 10 working days]" if row["is_overdue"] else ""))
             st.caption(plain(glossary.flagged(row["criterion"])))
             st.markdown(f"Saved at: {plain(row['evidence_ref']) or '—'}")

@@ -235,7 +235,8 @@ def test_the_grand_manager_and_an_outsider(db):
                            & (queues[who]["criterion_id"] == people["criteria"][0])]
         assert len(mine) == expected, who
     at = signed_in(people["top_email"], "pages/team.py", db)
-    assert f"{len(queues['top']):,} item(s) waiting for you, oldest first" in texts(at)
+    waiting = len(queues["top"])
+    assert f"{waiting:,} {'item' if waiting == 1 else 'items'} waiting for you, oldest first" in texts(at)
     # Past the first 20, a search finds anyone's evidence in the queue.
     wanted = f"decide-{people['staff']}-{people['criteria'][0]}-{RECENTLY:%Y%m%d}-decision"
     if len(queues["top"]) > 20:
@@ -713,3 +714,10 @@ def test_local_administration_signs_off_but_only_when_it_is_really_on(db, monkey
     with pytest.raises(EvidenceRefused, match="only for yourself"):
         events.submit(local, people["staff"], people["criteria"][1], RECENTLY, "ref", "note", gdpr_confirmed=True,
                       page="person")
+
+
+@pytest.mark.parametrize("working_days, said", [(0, "today"), (1, "1 working day ago"), (12, "12 working days ago")])
+def test_the_queue_says_how_long_an_item_has_waited_in_words(working_days, said):
+    from dashboard.evidence import waited
+
+    assert waited(working_days) == said
