@@ -139,3 +139,15 @@ def test_every_module_has_a_docstring():
 def test_no_database_or_generated_data_is_committed():
     ignored = (ROOT / ".gitignore").read_text()
     assert "*.duckdb" in ignored and "data/demo/" in ignored
+
+
+def test_page_questions_read_marts_only():
+    # The pages' query functions read the public interface (marts); staging and intermediate models may change
+    # shape without a page noticing.
+    marts = {path.stem for path in model_files() if path.parent.name == "marts"}
+    inner = {path.stem for path in model_files() if path.parent.name in ("staging", "intermediate")}
+    for module in ("warehouse/queries.py", "warehouse/scope.py"):
+        text = (ROOT / module).read_text()
+        named = set(re.findall(r"\b(?:stg|int)_\w+", text)) & inner
+        assert named == set(), f"{module} reads {sorted(named)}: read a mart instead"
+    assert {"staff_directory", "evidence_history", "framework_criteria"} <= marts

@@ -91,11 +91,10 @@ def viewer_for_email(con, email: str | None) -> Viewer:
 def filter_options(con, viewer: Viewer, framework: str | None = None) -> dict[str, list]:
     """Frameworks, teams and ranges the viewer can choose from (only those inside their scope)."""
     sql = """
-        select distinct roles.framework, staff.team, roles.range
-        from stg_staff as staff
-        join stg_roles as roles using (role_code)
+        select distinct staff.framework, staff.team, staff.range
+        from staff_directory as staff
         join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        where staff.left_on is null
+        where staff.is_current
     """
     frame = query(con, sql, _parameters(viewer))
     frameworks = sorted(frame["framework"].unique().tolist())
@@ -116,7 +115,7 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
         with {SCOPED_READINESS},
         awaiting as (
             select count(*) as evidence_awaiting_signoff
-            from stg_evidence as evidence
+            from evidence_history as evidence
             join scoped_readiness using (staff_id)
             where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
         )
@@ -227,8 +226,8 @@ BLOCKED_PEOPLE = """
            missing.requirements_missing = 1 as is_only_blocker
     from scoped_gaps
     -- Role and level from the framework: the person's level is the one below their target.
-    join stg_roles as roles using (role_code)
-    join stg_levels as levels
+    join framework_roles as roles using (role_code)
+    join framework_levels as levels
         on levels.role_code = scoped_gaps.role_code
         and levels.next_level = scoped_gaps.target_level
     join missing using (staff_id)
@@ -282,7 +281,7 @@ def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
         with {SCOPED_READINESS},
         waiting as (
             select staff_id, count(*) as evidence_awaiting_signoff
-            from stg_evidence
+            from evidence_history
             where status = 'submitted' and evidence_date <= $as_of
             group by staff_id
         )
@@ -330,9 +329,9 @@ def awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = 
         with {SCOPED_STAFF}
         select evidence.evidence_date, scoped_staff.name, scoped_staff.team, evidence.criterion_id,
                criteria.criterion, evidence.evidence_ref, evidence.staff_id, count(*) over () as rows_in_total
-        from stg_evidence as evidence
+        from evidence_history as evidence
         join scoped_staff using (staff_id)
-        left join stg_criteria as criteria using (criterion_id)
+        left join framework_criteria as criteria using (criterion_id)
         where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
         order by evidence.evidence_date, scoped_staff.name, evidence.criterion_id
         limit $limit
@@ -341,19 +340,17 @@ def awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = 
 
 
 def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> pd.DataFrame:
-    """Mandatory training that expires within `days` of the as-of date (and has no later renewal)."""
+    """Mandatory training current on the as-of date that runs out within `days` of it (mandatory_training_on:
+    its latest expiry, so a course already renewed is not listed)."""
     sql = f"""
-        with {SCOPED_STAFF},
-        latest as (
-            select staff_id, course, max(completed_on) as completed_on, arg_max(expires_on, completed_on) as expires_on
-            from stg_training
-            where is_mandatory and completed_on <= $as_of
-            group by staff_id, course
-        )
-        select latest.expires_on, scoped_staff.name, scoped_staff.team, latest.course, latest.staff_id
-        from latest join scoped_staff using (staff_id)
-        where latest.expires_on > $as_of and latest.expires_on <= ($as_of + to_days($days))::date
-        order by latest.expires_on, scoped_staff.name
+        with {SCOPED_STAFF}
+        select training.expires_date as expires_on, scoped_staff.name, scoped_staff.team, training.course,
+               training.staff_id
+        from mandatory_training_on($as_of) as training
+        join scoped_staff using (staff_id)
+        where training.is_current
+          and training.expires_date > $as_of and training.expires_date <= ($as_of + to_days($days))::date
+        order by training.expires_date, scoped_staff.name
     """
     return query(con, sql, _parameters(viewer, filters, days=days))
 
@@ -403,7 +400,7 @@ def person(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> dict | None:
         select readiness.*, staff.email
         from readiness_on($as_of) as readiness
         join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        join stg_staff as staff using (staff_id)
+        join staff_directory as staff using (staff_id)
         where readiness.staff_id = $staff_id
     """
     frame = query(con, sql, _parameters(viewer, as_of=as_of, staff_id=staff_id))
@@ -419,7 +416,7 @@ def person_requirements(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> p
                requirements.due_date, requirements.is_time_based
         from requirement_status_on($as_of) as requirements
         join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        join (select distinct requirement_id, category_order, number from int_requirement_members
+        join (select distinct requirement_id, category_order, number from framework_criteria
               where criterion_id = requirement_id) as members using (requirement_id)
         where requirements.staff_id = $staff_id
         order by members.category_order, members.number
@@ -441,11 +438,11 @@ def person_timeline(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
         union all
         select case kind when 'acting_up' then 'Acting up' else 'Secondment' end, start_date,
                coalesce(end_date, $as_of), 'In role ' || role_code
-        from stg_acting
+        from acting_periods
         where staff_id in (select staff_id from visible) and start_date <= $as_of
         union all
         select 'Evidence ' || status, evidence_date, null, criterion_id
-        from stg_evidence
+        from evidence_history
         where staff_id in (select staff_id from visible) and evidence_date <= $as_of
         union all
         select 'Projected ready date', ready_date, null, 'Ready for level ' || target_level
@@ -541,11 +538,10 @@ def succession_trend(con, viewer: Viewer, filters: Filters, months: int = 24) ->
     ready-now count 12 months on), counted over the viewer's scope and filters (reconstructed; see docs/rules.md)."""
     sql = f"""
         with {SCOPE_PEOPLE},
-        month_ends as (select unnest(int_month_ends(($as_of - to_months($months))::date, $as_of)) as month_end),
+        month_ends as (select month_end from month_ends(($as_of - to_months($months))::date, $as_of)),
         roles as (
-            select role_code, role_title, range, framework, role_order from stg_roles
-            where ($framework is null or framework = $framework)
-              and role_code in (select role_code from int_succession_feeders)
+            select role_code, role_title, range, framework, role_order from framework_roles
+            where ($framework is null or framework = $framework) and has_feeders
         ),
         counts as (
             select history.month_end, history.role_code,
@@ -574,7 +570,7 @@ def frameworks(con) -> pd.DataFrame:
 def framework_roles(con, framework: str | None = None) -> pd.DataFrame:
     sql = """
         select role_code, framework, role_title, range, duties, fed_by_role_codes
-        from stg_roles where ($framework is null or framework = $framework)
+        from framework_roles where ($framework is null or framework = $framework)
         order by framework, range, role_order
     """
     return query(con, sql, {"framework": framework})
@@ -583,14 +579,11 @@ def framework_roles(con, framework: str | None = None) -> pd.DataFrame:
 def framework_criteria(con, role_code: str, search: str = "") -> pd.DataFrame:
     """A role's criteria by level and category, optionally only those containing `search` (any case)."""
     sql = """
-        select levels.level, levels.level_name, levels.level_order, criteria.category, criteria.number,
-               criteria.criterion_id, criteria.criterion, criteria.min_months, criteria.any_of
-        from stg_criteria as criteria
-        join stg_levels as levels using (role_code, level)
-        where criteria.role_code = $role_code
-          and ($search = '' or contains(lower(criteria.criterion), lower($search))
-               or contains(lower(criteria.criterion_id), lower($search)))
-        order by levels.level_order, criteria.category_order, criteria.number
+        select level, level_name, level_order, category, number, criterion_id, criterion, min_months, any_of
+        from framework_criteria
+        where role_code = $role_code
+          and ($search = '' or contains(lower(criterion), lower($search)) or contains(lower(criterion_id), lower($search)))
+        order by level_order, category_order, number
     """
     return query(con, sql, {"role_code": role_code, "search": search or ""})
 
@@ -624,19 +617,11 @@ def is_demo_database(con) -> bool:
 def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
     """People in post the viewer may see, with their email and direct reports (the demo's 'View as' list)."""
     sql = """
-        with reports as (
-            select line_manager_id as staff_id, count(*) as direct_reports
-            from stg_staff
-            where left_on is null and line_manager_id is not null
-            group by line_manager_id
-        )
-        select staff.staff_id, staff.name, staff.email, staff.team, roles.role_title, staff.line_manager_id,
-               coalesce(reports.direct_reports, 0) as direct_reports
-        from stg_staff as staff
+        select staff.staff_id, staff.name, staff.email, staff.team, staff.role_title, staff.line_manager_id,
+               staff.direct_reports
+        from staff_directory as staff
         join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        join stg_roles as roles using (role_code)
-        left join reports using (staff_id)
-        where staff.left_on is null and staff.email is not null
+        where staff.is_current and staff.email is not null
         order by direct_reports desc, staff.team, staff.name
     """
     return query(con, sql, _parameters(viewer))
@@ -657,7 +642,7 @@ def access_to_tidy(con, viewer: Viewer) -> pd.DataFrame:
 def categories(con, framework: str | None = None) -> list[str]:
     """The criteria categories of one framework (or of all, in their first framework's order), in display order."""
     sql = """
-        select category from stg_framework_categories
+        select category from criteria_categories
         where ($framework is null or framework = $framework)
         group by category
         order by min(category_order), category
@@ -770,7 +755,7 @@ def people_awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | 
         waiting as (
             select staff_id, count(*) as evidence_awaiting_signoff, min(evidence_date) as oldest_submitted_date,
                    string_agg(distinct criterion_id, ', ' order by criterion_id) as criteria
-            from stg_evidence
+            from evidence_history
             where status = 'submitted' and evidence_date <= $as_of
             group by staff_id
         )
@@ -813,12 +798,12 @@ def person_evidence(con, viewer: Viewer, as_of: dt.date, staff_id: str) -> pd.Da
         ),
         members as (
             select distinct members.criterion_id, members.requirement_id
-            from int_requirement_members as members
+            from framework_criteria as members
             join person on members.role_code = person.role_code and members.level = person.target_level
         )
         select evidence.evidence_date, evidence.criterion_id, members.requirement_id, evidence.status,
                evidence.assessor, evidence.note, evidence.evidence_ref, evidence.decided_on, evidence.source
-        from stg_evidence as evidence
+        from evidence_history as evidence
         join person using (staff_id)
         left join members using (criterion_id)
         where evidence.evidence_date <= $as_of
@@ -862,7 +847,7 @@ def framework_levels(con, role_code: str) -> pd.DataFrame:
     """A role's levels in the framework's order (not personal data)."""
     sql = """
         select level, level_name, level_order, is_first_level, is_top_level
-        from stg_levels where role_code = $role_code order by level_order
+        from framework_levels where role_code = $role_code order by level_order
     """
     return query(con, sql, {"role_code": role_code})
 
@@ -871,17 +856,14 @@ def framework_browse(con, framework: str, role_code: str | None = None, level: s
                      category: str | None = None) -> pd.DataFrame:
     """A framework's criteria, optionally one role, level or category, in the framework's order."""
     sql = """
-        select roles.role_title, roles.range, criteria.role_code, levels.level, levels.level_name,
-               criteria.category, criteria.number, criteria.criterion_id, criteria.criterion, criteria.min_months,
-               criteria.any_of
-        from stg_criteria as criteria
-        join stg_roles as roles using (role_code)
-        join stg_levels as levels using (role_code, level)
-        where roles.framework = $framework
-          and ($role_code is null or criteria.role_code = $role_code)
-          and ($level is null or criteria.level = $level)
-          and ($category is null or criteria.category = $category)
-        order by roles.range, roles.role_order, levels.level_order, criteria.category_order, criteria.number
+        select role_title, range, role_code, level, level_name, category, number, criterion_id, criterion,
+               min_months, any_of
+        from framework_criteria
+        where framework = $framework
+          and ($role_code is null or role_code = $role_code)
+          and ($level is null or level = $level)
+          and ($category is null or category = $category)
+        order by range, role_order, level_order, category_order, number
     """
     return query(con, sql, {"framework": framework, "role_code": role_code, "level": level, "category": category})
 
@@ -923,8 +905,8 @@ def submittable_criteria(con, viewer: Viewer, as_of: dt.date, staff_id: str, rol
                criteria.why
         from submittable_criteria($as_of) as criteria
         join evidence_rights($viewer_role, $viewer_staff_id) as rights using (staff_id)
-        join stg_framework_categories as categories on categories.category = criteria.category
-        join stg_roles as roles on roles.role_code = criteria.role_code and roles.framework = categories.framework
+        join criteria_categories as categories on categories.category = criteria.category
+        join framework_roles as roles on roles.role_code = criteria.role_code and roles.framework = categories.framework
         where rights.can_submit and criteria.staff_id = $staff_id
           and ($role_code is null or criteria.role_code = $role_code)
           and ($level is null or criteria.level = $level)
@@ -988,7 +970,7 @@ def evidence_conflicts(con, viewer: Viewer) -> pd.DataFrame:
     sql = """
         select conflicts.*, staff.name
         from evidence_conflicts as conflicts
-        left join stg_staff as staff using (staff_id)
+        left join staff_directory as staff using (staff_id)
         order by conflicts.decided_on desc, conflicts.staff_id, conflicts.criterion_id
     """
     return query(con, sql, {})
