@@ -381,7 +381,9 @@ def database_label(db: Path) -> str:
     con = duckdb.connect(str(db), read_only=True)
     try:
         staff = con.execute("select count(*) from staff where left_on is null").fetchone()[0]
-        demo = queries.is_demo_database(con)
+        # The scale generator marks its people as generated too; only `loaders demo` makes "the demo".
+        demo = queries.is_demo_database(con) and con.execute(
+            "select count(*) from demo_marker where generator = 'loaders demo'").fetchone()[0] > 0
     finally:
         con.close()
     return f"demo ({staff:,})" if demo else f"{staff:,} staff"
