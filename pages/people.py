@@ -83,46 +83,41 @@ LINK_COLUMN = {"Person page": st.column_config.LinkColumn("Person page", display
 PINNED = {"Name": st.column_config.TextColumn("Name", pinned=True)}
 
 
-def readiness_rows(frame: pd.DataFrame) -> pd.DataFrame:
+def person_table(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """A list of people: who they are and a link to their page first, the list's own `columns`, then where they sit."""
     return pd.DataFrame({
         "Name": frame["name"],
         "Staff ID": frame["staff_id"],
         "Person page": person_links(frame["staff_id"]),
+        **columns,
+        "Team": frame["team"],
+        "Role": frame["role_title"],
+        "Level": frame["level"],
+    })
+
+
+def readiness_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return person_table(frame, {
         "Status": frame["status"].map(charts.STATUS_LABELS),
         "Ready date": frame["ready_date"],
         "Requirements met": (frame["requirements_met"].astype(str) + " of " + frame["requirements_total"].astype(str))
         .where(frame["requirements_total"] > 0, "—"),
-        "Team": frame["team"],
-        "Role": frame["role_title"],
-        "Level": frame["level"],
     })
 
 
 def training_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Name": frame["name"],
-        "Staff ID": frame["staff_id"],
-        "Person page": person_links(frame["staff_id"]),
+    return person_table(frame, {
         "Course": frame["course"],
         "Ran out on": frame["lapsed_date"],
         "Last completed": frame["last_completed_date"],
-        "Team": frame["team"],
-        "Role": frame["role_title"],
-        "Level": frame["level"],
     })
 
 
 def awaiting_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Name": frame["name"],
-        "Staff ID": frame["staff_id"],
-        "Person page": person_links(frame["staff_id"]),
+    return person_table(frame, {
         glossary.EVIDENCE_AWAITING.name: frame["evidence_awaiting_signoff"],
         "Oldest submitted": frame["oldest_submitted_date"],
         "Criteria": frame["criteria"],
-        "Team": frame["team"],
-        "Role": frame["role_title"],
-        "Level": frame["level"],
     })
 
 
