@@ -782,12 +782,18 @@ def evidence_history(criterion: Criterion, rng: random.Random, window_start: dt.
         start = max(window_start, window_opens + dt.timedelta(days=1))
         return [(criterion, date_between(rng, start, anchor), "approved")]
     if draw < 0.90:
-        return [(criterion, date_between(rng, max(window_start, anchor - dt.timedelta(days=120)), anchor), "submitted")]
+        # Most submissions are signed off within a few weeks; some wait longer (the overdue list has a few).
+        waited_days = 21 if rng.random() < 0.75 else 120
+        return [(criterion, date_between(rng, max(window_start, anchor - dt.timedelta(days=waited_days)), anchor),
+                 "submitted")]
     rejected_on = date_between(rng, max(window_start, anchor - dt.timedelta(days=540)), anchor - dt.timedelta(days=14))
     items = [(criterion, rejected_on, "rejected")]
     if rng.random() < 0.5 and rejected_on < anchor:
-        resubmitted_on = date_between(rng, rejected_on + dt.timedelta(days=1), anchor)
-        items.append((criterion, resubmitted_on, rng.choice(("submitted", "approved"))))
+        status = rng.choice(("submitted", "approved"))
+        # A resubmission still awaiting sign-off is recent; an approved one may be from any time since.
+        earliest = max(rejected_on + dt.timedelta(days=1), anchor - dt.timedelta(days=30)) if status == "submitted" \
+            else rejected_on + dt.timedelta(days=1)
+        items.append((criterion, date_between(rng, min(earliest, anchor), anchor), status))
     return items
 
 
