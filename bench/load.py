@@ -37,6 +37,8 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.run import write_between_marks
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
 RESULTS = Path(__file__).resolve().parent / "load_results.json"
@@ -531,11 +533,5 @@ def render(results: dict) -> str:
 
 
 def write_docs(report: str, path: Path) -> None:
-    block = f"{START_MARK}\n{report}\n{END_MARK}"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START_MARK in text and END_MARK in text:
-        text = text[: text.index(START_MARK)] + block + text[text.index(END_MARK) + len(END_MARK):]
-    else:
-        text = text.rstrip("\n") + "\n\n## Many people at once (load)\n\n" + block + "\n"
-    path.write_text(text)
+    write_between_marks(path, report, START_MARK, END_MARK, "## Many people at once (load)")
 

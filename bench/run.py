@@ -601,11 +601,16 @@ def render_report(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_docs(report: str, path: Path) -> None:
-    block = f"{START_MARK}\n{report}\n{END_MARK}"
-    text = path.read_text() if path.exists() else ""
-    if START_MARK in text and END_MARK in text:
-        text = text[: text.index(START_MARK)] + block + text[text.index(END_MARK) + len(END_MARK):]
+def write_between_marks(path: Path, report: str, start: str, end: str, heading: str) -> None:
+    """Put `report` between the marks `start` and `end` of the markdown file, or at its end under `heading`."""
+    block = f"{start}\n{report}\n{end}"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
-        text = (text or "# Benchmarks\n") + "\n## Results\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n{heading}\n\n" + block + "\n"
     path.write_text(text)
+
+
+def write_docs(report: str, path: Path) -> None:
+    write_between_marks(path, report, START_MARK, END_MARK, "## Results")
