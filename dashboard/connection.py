@@ -17,6 +17,8 @@ Serving many people at once (docs/operations.md, "Serving many people at once"):
   works out the common views (the Overview for administrators and senior managers with the default
   filters, the sidebar's choices), so the first person after a load does not pay for everyone.
   `PROGRESSION_WARM_CACHE=0` turns that off.
+- The connection keeps whole-organisation `readiness_on(d)` and `gaps_on(d)` per date in memory
+  (warehouse/kept.py), so thirty managers' scopes read one copy instead of working out everyone thirty times.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import streamlit as st
 
 from loaders.database import connect_read_only, database_path, database_stamp, upgrade, writer_lock
 from warehouse import queries
+from warehouse.kept import keep_results
 from warehouse.queries import Filters, Viewer
 
 _build_lock = threading.Lock()
@@ -70,6 +73,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"set threads = {int(settings['threads'])}")
         con.execute("set memory_limit = ?", [settings["memory_limit"]])
         con.execute("set temp_directory = ?", [settings["temp_directory"]])
+        keep_results(con)
     except duckdb.Error as error:
         con.close()
         if "memory" in str(error).lower():
@@ -180,6 +184,11 @@ def common_views(today: dt.date) -> list[tuple[str, tuple]]:
         viewer = Viewer(None, role, None)
         found += [("filter_options", (viewer,)), ("filter_options", (viewer, None)),
                   ("overview_figures", (viewer, everyone))]
+    # The Overview's forward figures: for everyone, they make the kept readiness and gaps on those dates that
+    # every manager's scope then reads (warehouse/kept.py).
+    admin = Viewer(None, "admin", None)
+    found += [(name, (admin, everyone, months))
+              for months in queries.FORWARD_MONTHS for name in ("ready_by", "lapse_reasons")]
     found.append(("view_as_choices", (Viewer(None, "admin", None),)))
     for role in ("admin", "senior"):
         viewer = Viewer(None, role, None)

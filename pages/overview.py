@@ -16,8 +16,6 @@ from warehouse import queries
 
 # The tabs below the headline figures; a tab's name is its value in the URL (?view=...).
 VIEWS = ("By team and range", "Over 24 months", "What holds people back")
-# The forward-looking figures: months after the as-of date.
-FORWARD_MONTHS = (3, 12)
 STATUS_FIGURES = {"ready": "ready_now", "ready_on": "ready_on", "not_ready": "not_ready", "top_of_role": "top_of_role"}
 STATUS_HELP = {
     "ready": "Every requirement of the next level met on the as-of date.",
@@ -76,8 +74,8 @@ for area, (status, help_text) in zip(tiles[1:], STATUS_HELP.items(), strict=True
         st.markdown(people_link(filters, {"status": status}))
 
 st.markdown("**Looking ahead** (each figure is the *Ready now* count with the as-of date set to its date)")
-ahead = st.columns(len(FORWARD_MONTHS) + 2)
-for area, months in zip(ahead, FORWARD_MONTHS, strict=False):
+ahead = st.columns(len(queries.FORWARD_MONTHS) + 2)
+for area, months in zip(ahead, queries.FORWARD_MONTHS, strict=False):
     forward = ask(queries.ready_by, viewer, filters, months)
     with area.container(border=True, key=f"tile-ready-by-{months}"):
         st.metric(f"Ready by {forward['ready_by']:%d %b %Y}", forward["ready"],

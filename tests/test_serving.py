@@ -74,18 +74,18 @@ def test_the_cache_key_is_the_scope_not_the_email():
     assert connection.scope_key(Filters(TODAY)) == Filters(TODAY)
 
 
-def _arguments(con, function, viewer: Viewer) -> dict:
+def _arguments(con, function, viewer: Viewer, as_of: dt.date = TODAY) -> dict:
     parameters = inspect.signature(function).parameters
     arguments = {"viewer": viewer}
     if "filters" in parameters:
-        arguments["filters"] = Filters(TODAY)
+        arguments["filters"] = Filters(as_of)
     if "as_of" in parameters:
-        arguments["as_of"] = TODAY
+        arguments["as_of"] = as_of
     if "staff_id" in parameters:
         arguments["staff_id"] = viewer.staff_id or con.execute("select min(staff_id) from staff").fetchone()[0]
     if "requirement_id" in parameters:
         arguments["requirement_id"] = con.execute(
-            "select requirement_id from gaps_on(?) group by 1 order by count(*) desc limit 1", [TODAY]).fetchone()[0]
+            "select requirement_id from gaps_on(?) group by 1 order by count(*) desc limit 1", [as_of]).fetchone()[0]
     if "by" in parameters:
         arguments["by"] = "team"
     if "role_code" in parameters:  # the team manager role (and, for "what would it take?", its first level)

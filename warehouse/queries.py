@@ -12,6 +12,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from warehouse.kept import kept_sql
+
 # Viewer and Filters live in warehouse.scope; re-exported for the pages and tests that import them from here.
 from warehouse.scope import ACCESS_ROLES, NOBODY, Filters, Viewer  # noqa: F401
 
@@ -73,7 +75,9 @@ def _used(sql: str, parameters: dict) -> dict:
 
 
 def query(con, sql: str, parameters: dict) -> pd.DataFrame:
-    return _frame(con, sql, _used(sql, parameters))
+    # A server connection reads readiness_on / gaps_on for everyone from its kept tables (warehouse/kept.py).
+    with kept_sql(con, sql, parameters) as sql:
+        return _frame(con, sql, _used(sql, parameters))
 
 
 def viewer_for_email(con, email: str | None) -> Viewer:
@@ -262,7 +266,8 @@ def blockers_board(con, viewer: Viewer, filters: Filters, categories: tuple[str,
     try:
         # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
         setup = f"create temp table board_gaps as with {SCOPED_GAPS} select * from scoped_gaps"
-        cursor.execute(setup, _used(setup, parameters))
+        with kept_sql(con, setup, parameters) as setup:
+            cursor.execute(setup, _used(setup, parameters))
         ranked_sql = f"with scoped_gaps as (select * from board_gaps), {BLOCKERS_RANKED}"
         ranked = cursor.execute(ranked_sql, _used(ranked_sql, parameters)).df()
         if requirement_id not in set(ranked["requirement_id"]):
@@ -652,6 +657,8 @@ def categories(con, framework: str | None = None) -> list[str]:
 
 # A forward-looking figure is, by definition, the as-of replay of its date: "ready by X" is the "ready now" count of
 # readiness_on(X) over the same scope and filters. So it can be lower than today's (evidence passes two years).
+# The Overview's forward-looking figures: months after the as-of date.
+FORWARD_MONTHS = (3, 12)
 SCOPED_LATER = _scoped("scoped_later", "readiness_on($ready_by)")
 
 
