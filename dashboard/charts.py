@@ -145,6 +145,9 @@ TEAM_MEASURES = {
 }
 
 
+# Cached on the figures' content (like the chart specifications): at 100,000 staff these two pivot 7,000 teams,
+# which every session would otherwise do again for the same figures.
+@st.cache_data(show_spinner=False, max_entries=200)
 def top_teams(frame: pd.DataFrame, measure: str, limit: int) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     """People per team and status cut to the `limit` teams first by `measure`; returns their rows, the teams in
     measure order, and the rest summed up per status (`status`, `people`, `teams`). The rest is not drawn as a
@@ -159,9 +162,19 @@ def top_teams(frame: pd.DataFrame, measure: str, limit: int) -> tuple[pd.DataFra
     ranked = ranked.assign(team=totals.index.to_list()).reset_index(drop=True)
     order = ranked.sort_values([*ranked.columns[:-1], "team"])["team"].tolist()
     chosen, rest = order[:limit], order[limit:]
-    others = (frame[frame["team"].isin(rest)].groupby("status", as_index=False)["people"].sum()
+    in_chart = frame["team"].isin(chosen)  # the short list: isin over thousands of teams is slow on Arrow strings
+    others = (frame[frame["team"].notna() & ~in_chart].groupby("status", as_index=False)["people"].sum()
               .assign(teams=len(rest)))
-    return frame[frame["team"].isin(chosen)].reset_index(drop=True), chosen, others
+    return frame[in_chart].reset_index(drop=True), chosen, others
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def teams_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """People per team and status as a table: one row per team (`Team`), a column per status label, and `Total`."""
+    wide = frame.assign(status=frame["status"].map(STATUS_LABELS)).pivot_table(
+        index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=[label for label in STATUS_LABELS.values() if label in wide.columns])
+    return wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"})
 
 
 def status_by_team_chart(frame: pd.DataFrame, order: list[str] | None = None) -> alt.Chart:

@@ -150,9 +150,7 @@ def meeting_pack(viewer: Viewer, filters: Filters) -> bytes:
     incumbents = ask(queries.succession_incumbents, viewer, filters)
     by_team = ask(queries.status_counts, viewer, filters, "team")
     blockers = ask(queries.blockers, viewer, filters, limit=20)
-    readiness = (by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS))
-                 .pivot_table(index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
-                 .reset_index().rename(columns={"team": "Team"}))
+    readiness = charts.teams_table(by_team)
     roles = roles_table(summary, incumbents)
     for column in DECISIONS:
         roles[column] = None

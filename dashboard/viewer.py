@@ -194,24 +194,10 @@ def _not_configured() -> None:
 
 
 def _personas(viewer: Viewer) -> dict[str, str]:
-    """The "View as" choices: administrator, a senior, a few managers and a few staff members from the data."""
-    people = ask(queries.view_as_choices, viewer)
+    """The "View as" choices: administrator, a senior, then the managers and staff members view_as_choices offers."""
     choices = {"admin": "Administrator", "senior": "Senior manager"}
-    managers = people[people["direct_reports"] > 0]
-    heads = managers[managers["line_manager_id"].isna()]
-    picked = list(heads.head(1).itertuples())
-    teams_seen = {person.team for person in picked}
-    for person in managers.itertuples():
-        if len(picked) >= 4:
-            break
-        if person.team not in teams_seen and not (heads["staff_id"] == person.staff_id).any():
-            picked.append(person)
-            teams_seen.add(person.team)
-    for person in picked:
-        choices[f"manager:{person.email}"] = f"Manager: {person.name} ({person.team})"
-    members = people[people["direct_reports"] == 0].drop_duplicates("team").head(3)
-    for person in members.itertuples():
-        choices[f"staff:{person.email}"] = f"Staff: {person.name} ({person.team})"
+    for person in ask(queries.view_as_choices, viewer).itertuples():
+        choices[f"{person.kind}:{person.email}"] = f"{person.kind.title()}: {person.name} ({person.team})"
     return choices
 
 

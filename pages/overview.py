@@ -146,10 +146,7 @@ if by_group.open:
             if point:
                 st.switch_page(PAGES_DIR / "people.py", query_params={
                     **url_params(filters), "range": str(int(point["range"])), "status": point["status"]})
-        wide = by_team.assign(status=by_team["status"].map(charts.STATUS_LABELS)).pivot_table(
-            index="team", columns="status", values="people", aggfunc="sum", fill_value=0)
-        wide = wide.reindex(columns=[label for label in charts.STATUS_LABELS.values() if label in wide.columns])
-        wide = wide.assign(Total=wide.sum(axis=1)).reset_index().rename(columns={"team": "Team"})
+        wide = charts.teams_table(by_team)
         if others is not None:
             st.markdown(f"**All {len(wide):,} teams**")
             st.caption("Search the table with its magnifying glass (top right of the table), or sort by any column.")

@@ -303,3 +303,32 @@ def test_the_trend_counts_the_viewers_people_at_each_month_end(con, kind, by):
         filters.framework, filters.framework]).fetchall()
     assert [(month.date(), status, people) for month, status, people in trend.itertuples(index=False)] == expected
     assert kind != "admin" or len(expected) > 0
+
+
+def test_view_as_offers_the_head_then_one_manager_and_one_member_of_other_teams(tiny):
+    # The head of service first; a manager of the head's own team is not offered (that team is seen);
+    # then the first manager of up to three other teams (most direct reports first); then three members.
+    tiny.staff("H", role_code="MGR", team="Service")
+    tiny.staff("M1", role_code="MGR", team="Service", line_manager_id="H")
+    for number, team in enumerate(("Blue", "Green", "Red", "Violet"), start=2):
+        tiny.staff(f"M{number}", role_code="MGR", team=team, line_manager_id="H")
+    tiny.staff("M6", role_code="MGR", team="Blue", line_manager_id="H")  # a second manager of Blue
+    reports = {"M1": 1, "M2": 3, "M3": 2, "M4": 2, "M5": 1, "M6": 1}
+    for manager, count in reports.items():
+        team = tiny.con.execute("select team from staff where staff_id = ?", [manager]).fetchone()[0]
+        for number in range(count):
+            tiny.staff(f"{manager}S{number}", team=team, line_manager_id=manager)
+    offered = queries.view_as_choices(tiny.con, Viewer(None, "admin", None))
+    assert offered[["kind", "email"]].values.tolist() == [
+        ["manager", "h@example.org"],
+        ["manager", "m2@example.org"],  # 3 reports
+        ["manager", "m3@example.org"],  # 2 reports, Green before Red
+        ["manager", "m4@example.org"],
+        ["staff", "m2s0@example.org"],  # members by team name: Blue, Green, Red
+        ["staff", "m3s0@example.org"],
+        ["staff", "m4s0@example.org"],
+    ]
+    # A manager's own tree has no head of service: four team managers (here, the only one) and members.
+    seen_by_blue = queries.view_as_choices(tiny.con, Viewer(None, "manager", "M2"))
+    assert seen_by_blue[["kind", "email"]].values.tolist() == [
+        ["manager", "m2@example.org"], ["staff", "m2s0@example.org"]]

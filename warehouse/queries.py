@@ -620,14 +620,46 @@ def is_demo_database(con) -> bool:
 
 
 def view_as_choices(con, viewer: Viewer) -> pd.DataFrame:
-    """People in post the viewer may see, with their email and direct reports (the demo's 'View as' list)."""
+    """The demo's "View as" people among those in post the viewer may see (`kind` manager or staff, `email`, `name`,
+    `team`), in the order offered: the head of service, then the first manager of up to three other teams, then the
+    first member of three teams (people listed by direct reports, most first, then team and name)."""
     sql = """
-        select staff.staff_id, staff.name, staff.email, staff.team, staff.role_title, staff.line_manager_id,
-               staff.direct_reports
-        from staff_directory as staff
-        join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-        where staff.is_current and staff.email is not null
-        order by direct_reports desc, staff.team, staff.name
+        with
+        people as (
+            select staff.staff_id, staff.name, staff.email, staff.team, staff.line_manager_id, staff.direct_reports,
+                   row_number() over (order by staff.direct_reports desc, staff.team, staff.name, staff.staff_id)
+                       as position
+            from staff_directory as staff
+            join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
+            where staff.is_current and staff.email is not null
+        ),
+        head as (
+            select * from people where direct_reports > 0 and line_manager_id is null order by position limit 1
+        ),
+        team_managers as (
+            select * from people
+            where direct_reports > 0 and line_manager_id is not null and team not in (select team from head)
+            qualify row_number() over (partition by team order by position) = 1
+        ),
+        managers as (
+            select *, true as is_head from head
+            union all
+            select *, false from (select * from team_managers order by position limit 4)
+        ),
+        members as (
+            select * from people where direct_reports = 0
+            qualify row_number() over (partition by team order by position) = 1
+            order by position
+            limit 3
+        ),
+        offered as (
+            select 'manager' as kind, email, name, team, 1 as part, is_head, position
+            from managers
+            qualify row_number() over (order by is_head desc, position) <= 4
+            union all
+            select 'staff', email, name, team, 2, false, position from members
+        )
+        select kind, email, name, team from offered order by part, is_head desc, position
     """
     return query(con, sql, _parameters(viewer))
 
