@@ -29,6 +29,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import tempfile
 import threading
@@ -335,6 +336,11 @@ def run_case(case: Case, db: Path, timeout: float, say=print) -> dict:
     arguments = ["--server.address", LOOPBACK, "--server.port", str(free_port()), *case.options.split()]
     emails = None
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        # The server's temporary files (DuckDB's spill, the kept results of warehouse/kept.py) in this run's own
+        # folder: a cold run must not find results a previous run kept for the same database file.
+        server_temp = Path(folder) / "tmp"
+        server_temp.mkdir()
+        environment["TMPDIR"] = str(server_temp)
         if case.viewers == "managers":
             emails = managers(db, case.users)
             if not emails:
@@ -351,6 +357,9 @@ def run_case(case: Case, db: Path, timeout: float, say=print) -> dict:
                 crowd(f"http://{LOOPBACK}:{port}", case.page, case.query, 1, 1, timeout, emails)
                 if case.cache == "cold":  # then, as after a load, nothing cached (and no warming: it is off)
                     asyncio.run(clear_caches(f"http://{LOOPBACK}:{port}", timeout))
+            if case.cache == "cold":  # ... and no whole-organisation results kept (a load starts a new folder)
+                for kept in server_temp.glob("progression-kept-*"):
+                    shutil.rmtree(kept)
             wait_idle(pids)  # warm: until the background warming has finished too
             machine_load = os.getloadavg()[0]  # other work on the machine: it shares the cores with the server
             pressure = cpu_pressure()

@@ -17,14 +17,16 @@ Serving many people at once (docs/operations.md, "Serving many people at once"):
   works out the common views (the Overview for administrators and senior managers with the default
   filters, the sidebar's choices), so the first person after a load does not pay for everyone.
   `PROGRESSION_WARM_CACHE=0` turns that off.
-- The connection keeps whole-organisation `readiness_on(d)` and `gaps_on(d)` per date in memory
-  (warehouse/kept.py), so thirty managers' scopes read one copy instead of working out everyone thirty times.
+- Whole-organisation `readiness_on(d)`, `gaps_on(d)` and `evidence_waiting_on(d)` are kept per date in a folder
+  per database state (`kept_folder`, warehouse/kept.py), written once by one worker and read by all, so thirty
+  managers' scopes read one copy instead of working out everyone thirty times.
 """
 
 from __future__ import annotations
 
 import atexit
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
@@ -40,7 +42,7 @@ import streamlit as st
 
 from loaders.database import connect_read_only, database_path, database_stamp, upgrade, writer_lock
 from warehouse import queries
-from warehouse.kept import keep_results
+from warehouse.kept import keep_results, remove_other_folders
 from warehouse.queries import Filters, Viewer
 
 _build_lock = threading.Lock()
@@ -73,7 +75,6 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"set threads = {int(settings['threads'])}")
         con.execute("set memory_limit = ?", [settings["memory_limit"]])
         con.execute("set temp_directory = ?", [settings["temp_directory"]])
-        keep_results(con)
     except duckdb.Error as error:
         con.close()
         if "memory" in str(error).lower():
@@ -144,12 +145,22 @@ def connection() -> tuple[duckdb.DuckDBPyConnection, tuple[int, int]]:
                 holder["con"] = None
             holder["con"] = _open(path)
             holder["stamp"], holder["path"] = stamp, path
+            folder = kept_folder(path, stamp)
+            keep_results(holder["con"], folder)
+            remove_other_folders(folder)
             if os.environ.get(WARM_ENV, "1").strip() != "0":
                 thread = threading.Thread(target=warm, args=(holder["con"], stamp, path),
                                           name="progression-warm-cache", daemon=True)
                 _warming.add(thread)
                 thread.start()
         return holder["con"], holder["stamp"]
+
+
+def kept_folder(path: Path, stamp: tuple[int, int]) -> Path:
+    """Where the server keeps whole-organisation results for this state of the database (warehouse/kept.py): one
+    folder per file and stamp, private to this user, shared by every worker process serving that file."""
+    database = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"progression-kept-{os.getuid()}" / database / f"{stamp[0]}-{stamp[1]}"
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
@@ -182,8 +193,7 @@ def common_views(today: dt.date) -> list[tuple[str, tuple]]:
     everyone = Filters(as_of=today)
     for role in ("admin", "senior"):
         viewer = Viewer(None, role, None)
-        found += [("filter_options", (viewer,)), ("filter_options", (viewer, None)),
-                  ("overview_figures", (viewer, everyone))]
+        found += [("filter_options", (viewer, None)), ("overview_figures", (viewer, everyone))]
     # The Overview's forward figures: for everyone, they make the kept readiness and gaps on those dates that
     # every manager's scope then reads (warehouse/kept.py).
     admin = Viewer(None, "admin", None)

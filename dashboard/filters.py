@@ -97,7 +97,7 @@ def sidebar_filters(viewer: Viewer, fields: tuple[str, ...] = FIELDS, area=None)
         st.session_state[STORE] = _parse(url, ignored)
     store = st.session_state[STORE]
 
-    options = ask(queries.filter_options, viewer)
+    options = ask(queries.filter_options, viewer, None)  # the same cache entry as below with no framework chosen
     if store["framework"] not in options["frameworks"]:
         if store["framework"] is not None:
             ignored.append(f"framework “{quoted(store['framework'])}” (not one you can see)")

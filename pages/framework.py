@@ -34,7 +34,7 @@ titles = dict(zip(roles["role_code"],
                   roles["role_title"] + " · range " + roles["range"].astype(str) + " · "
                   + roles["framework"].map(framework_label), strict=True))
 # Open on a framework the viewer's people are on (the demo's Medway), not the first loaded by name.
-staffed = ask(queries.filter_options, viewer)["frameworks"]
+staffed = ask(queries.filter_options, viewer, None)["frameworks"]
 first = next((position for position, framework in enumerate(roles["framework"]) if framework in staffed), 0)
 left, right = st.columns([3, 2])
 role = left.selectbox("Role", list(titles), index=first, format_func=titles.get, key="framework-role")
