@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import glossary
 from dashboard import viewer as viewers
 from dashboard.connection import ask
-from dashboard.text import plain
+from dashboard.text import counted, plain
 from loaders import evidence_events
 from loaders.database import database_path
 from loaders.errors import LoadError
@@ -99,10 +99,11 @@ def signoff_queue(viewer: Viewer, page: str) -> None:
     if not total:
         st.caption("Nobody in the queue matches that search." if search else "Nothing is waiting for your sign-off.")
         return
-    overdue = int(queue["is_overdue"].sum())
-    st.caption(f"{total:,} {'item' if total == 1 else 'items'} waiting for you, oldest first"
+    overdue, limit = int(queue["is_overdue"].sum()), int(queue["overdue_after_working_days"].max())
+    st.caption(f"{counted(total, 'item')} waiting for you, oldest first"
                + (f" (showing the first {QUEUE_SHOWN})" if total > QUEUE_SHOWN else "")
-               + (f"; {overdue} of those shown have waited more than 10 working days." if overdue else "."))
+               + (f"; {overdue} of those shown {'has' if overdue == 1 else 'have'} waited more than {limit} "
+                  "working days." if overdue else "."))
     writer, why_not = viewers.writer()
     if writer is None:
         st.info(why_not)
@@ -112,7 +113,7 @@ def signoff_queue(viewer: Viewer, page: str) -> None:
             st.markdown(f"**{plain(row['name'])}** ({plain(row['staff_id'])}) · {plain(row['criterion_id'])} · "
                         f"work dated {row['evidence_date']:%-d %b %Y} · submitted {row['submitted_on']:%-d %b %Y}, "
                         f"{waited(int(row['working_days_waiting']))}"
-                        + (" · :red[waited more than 10 working days]" if row["is_overdue"] else ""))
+                        + (f" · :red[waited more than {limit} working days]" if row["is_overdue"] else ""))
             st.caption(plain(glossary.flagged(row["criterion"])))
             st.markdown(f"Saved at: {plain(row['evidence_ref']) or '—'}")
             st.markdown(f"Note: {plain(row['note']) or '—'}")
@@ -142,6 +143,7 @@ def overdue_figure(column, viewer: Viewer, filters) -> None:
 
 def waits_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Team": frame["team"], "Waiting": frame["waiting"],
-                         "Waited more than 10 working days": frame["overdue"],
+                         f"Waited more than {int(frame['overdue_after_working_days'].max())} working days":
+                             frame["overdue"],
                          "Oldest submitted": frame["oldest_submitted_on"],
                          "Longest wait (working days)": frame["longest_working_days"]})

@@ -36,6 +36,11 @@ def plain(value) -> str:
     return LEADING_LIST.sub(lambda match: match.group(1) + match.group(2) + "\\" + match.group(3), text)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`number` and `noun` in words a reader expects: "1 item", "3 items", "1,204 people"."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell made plain, for st.table (which renders Markdown in its cells)."""
     frame = frame.copy()

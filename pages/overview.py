@@ -12,6 +12,7 @@ from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
 from dashboard.router import PAGES_DIR, start_page
+from dashboard.text import counted
 from warehouse import queries
 
 # The tabs below the headline figures; a tab's name is its value in the URL (?view=...).
@@ -101,8 +102,9 @@ with ahead[-1].container(border=True, key="tile-training_expired"):
 st.caption(f"Looking ahead, the figures assume that {FORECAST_ASSUMPTION}")
 waits = ask(queries.oldest_waits_by_team, viewer, filters)
 if not waits.empty:
-    overdue = int(waits["overdue"].sum())
-    with st.expander(f"Oldest sign-off waits by team: {overdue:,} item(s) have waited more than 10 working days",
+    overdue, limit = int(waits["overdue"].sum()), int(waits["overdue_after_working_days"].max())
+    with st.expander(f"Oldest sign-off waits by team: {counted(overdue, 'item')} "
+                     f"{'has' if overdue == 1 else 'have'} waited more than {limit} working days",
                      icon=":material/hourglass_top:"):
         table(evidence_forms.waits_table(waits), "sign-off waits by team")
 

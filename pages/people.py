@@ -13,6 +13,7 @@ from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import EARLIEST, describe, ignored_notice, latest_date, quoted, url_params, why_empty
 from dashboard.router import start_page
+from dashboard.text import counted
 from warehouse import queries
 
 viewer, filters = start_page()
@@ -136,7 +137,8 @@ elif status == "awaiting_signoff":
     items = int(rows["items_in_total"].iloc[0]) if len(rows) else 0
     st.metric(term.name, items, help=term.meaning)
     if total:
-        st.caption(f"{items:,} item(s) of evidence from {total:,} people, oldest first: the assessor acts next.")
+        st.caption(f"{counted(items, 'item')} of evidence from {counted(total, 'person', 'people')}, oldest first: "
+                   "the assessor acts next.")
     shown_rows = awaiting_rows(rows)
     all_rows = lambda: awaiting_rows(ask(queries.people_awaiting_signoff, viewer, scope))  # noqa: E731
 else:

@@ -12,7 +12,7 @@ from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
 from dashboard.filters import describe, ignored_notice, quoted, url_params, why_empty
 from dashboard.router import PAGES_DIR, start_page
-from dashboard.text import plain
+from dashboard.text import counted, plain
 from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
@@ -131,7 +131,7 @@ if awaiting_tab.open:
         # Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
         awaiting = ask(queries.awaiting_signoff, viewer, filters, MAX_ROWS_SHOWN)
         awaiting_total = int(awaiting["rows_in_total"].iloc[0]) if not awaiting.empty else 0
-        st.caption(f"{awaiting_total:,} item(s) of evidence submitted and not yet signed off, oldest first.")
+        st.caption(f"{counted(awaiting_total, 'item')} of evidence submitted and not yet signed off, oldest first.")
         table(awaiting_table(awaiting), "awaiting sign-off", empty="Nothing is waiting for sign-off.",
               total_rows=awaiting_total,
               all_rows=lambda: awaiting_table(ask(queries.awaiting_signoff, viewer, filters)))

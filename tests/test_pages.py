@@ -185,7 +185,7 @@ def test_team_page_lists_members_and_next_actions(app_db, sql):
     assert set(members["Status"]) <= {"Ready now", "Ready on a date", "Not ready", "Top of role"}
     awaiting = awaiting_sql(sql, TODAY, team)
     assert [tab.label for tab in at.tabs] == ACTIONS
-    assert at.tabs[0].caption[0].value.startswith(f"{awaiting:,} item(s) of evidence submitted")
+    assert at.tabs[0].caption[0].value.startswith(f"{awaiting:,} {'item' if awaiting == 1 else 'items'} of evidence submitted")
     assert not any(tab.children for tab in at.tabs[1:]), "closed tabs run no query"
     # One term, one count: the Overview's "Evidence awaiting sign-off", for this team.
     assert metrics(at)["Evidence awaiting sign-off"] == str(awaiting)
@@ -648,3 +648,13 @@ def test_blockers_ranked_by_last_thing_left(app_db, sql):
     assert_clean(at)
     ranked = at.dataframe[0].value
     assert list(ranked["Last thing left for"]) == sorted(ranked["Last thing left for"], reverse=True)
+
+
+@pytest.mark.parametrize(("number", "noun", "plural", "words"), [
+    (0, "item", None, "0 items"), (1, "item", None, "1 item"), (3, "item", None, "3 items"),
+    (1204, "item", None, "1,204 items"), (1, "person", "people", "1 person"), (2, "person", "people", "2 people"),
+])
+def test_counts_are_written_as_a_reader_expects(number, noun, plural, words):
+    from dashboard.text import counted
+
+    assert counted(number, noun, plural) == words

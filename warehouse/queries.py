@@ -965,7 +965,8 @@ def signoff_queue(con, viewer: Viewer, as_of: dt.date, limit: int | None = None,
     oldest first, optionally only people whose name or staff ID contains `search`; `rows_in_total` says how
     many there are in all."""
     sql = """
-        select waiting.submitted_on, waiting.working_days_waiting, waiting.is_overdue, waiting.name,
+        select waiting.submitted_on, waiting.working_days_waiting, waiting.is_overdue,
+               waiting.overdue_after_working_days, waiting.name,
                waiting.staff_id, waiting.team, waiting.criterion_id, waiting.criterion, waiting.evidence_date,
                waiting.evidence_ref, waiting.note, count(*) over () as rows_in_total
         from evidence_waiting_on($as_of) as waiting
@@ -999,7 +1000,8 @@ def oldest_waits_by_team(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     sql = """
         select waiting.team, count(*) as waiting, count(*) filter (where waiting.is_overdue) as overdue,
                min(waiting.submitted_on) as oldest_submitted_on,
-               max(waiting.working_days_waiting) as longest_working_days
+               max(waiting.working_days_waiting) as longest_working_days,
+               max(waiting.overdue_after_working_days) as overdue_after_working_days
         from evidence_waiting_on($as_of) as waiting
         semi join scope_on($as_of, $viewer_role, $viewer_staff_id, $framework, $teams, $ranges) using (staff_id)
         group by waiting.team
