@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.errors import DatabaseBusy
-from warehouse.build import build_warehouse
+from warehouse.build import build_warehouse, refresh_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = ROOT / "data" / "progression.duckdb"
@@ -93,6 +93,8 @@ def writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS):
         try:
             build_warehouse(con)
             yield con
+            # The stored facts follow the rows the block wrote, so no reader ever sees them disagree.
+            refresh_facts(con)
             con.execute("checkpoint")
             con.close()
             _fsync(copy)

@@ -17,7 +17,7 @@ import duckdb
 from loaders import audit
 from loaders.database import _fsync, database_path, writer_lock, writing
 from loaders.errors import LoadError, UnreadableFile
-from warehouse.build import build_warehouse
+from warehouse.build import build_warehouse, refresh_facts, stored_facts
 
 
 def _drop_code(con: duckdb.DuckDBPyConnection) -> None:
@@ -29,6 +29,9 @@ def _drop_code(con: duckdb.DuckDBPyConnection) -> None:
         "where not internal and schema_name = 'main' and function_type in ('macro', 'table_macro')").fetchall()
     for name, kind in macros:
         con.execute(f'drop {"macro table" if kind == "table_macro" else "macro"} if exists "{name}"')
+    # Stored facts are worked out from the tables, so a backup holds the tables alone.
+    for name in stored_facts():
+        con.execute(f'drop table if exists "{name}"')
     con.execute("delete from views_fingerprint")
 
 
@@ -74,6 +77,7 @@ def restore(folder: Path | str, db: Path | str | None = None) -> str:
             con.execute("begin")
             con.execute(f"import database {_quote(folder)}")
             build_warehouse(con)
+            refresh_facts(con)
             con.execute(
                 "insert into load_log (loaded_at, kind, file_name, outcome, message) "
                 "values (current_timestamp, 'restore', ?, 'loaded', 'database restored from a backup')",

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from warehouse.build import build_warehouse  # noqa: E402
+from warehouse.build import build_warehouse, refresh_facts  # noqa: E402
 
 FRAMEWORK_FILES = sorted(path for path in (ROOT / "data" / "frameworks").glob("*.csv")
                          if not path.stem.endswith("_roles"))
@@ -99,12 +99,38 @@ def app_db(demo_db, monkeypatch) -> Path:
     return demo_db
 
 
+class RefreshingConnection:
+    """A connection for tests that write rows by hand: the stored facts are worked out again before the next
+    read after a write, as every write through the loaders does (warehouse.build.refresh_facts)."""
+
+    WRITES = ("insert", "update", "delete")
+
+    def __init__(self, con):
+        self._con = con
+        self._written = False
+
+    def execute(self, statement, parameters=None):
+        if statement.lstrip().lower().startswith(self.WRITES):
+            self._written = True
+        elif self._written:
+            self._written = False
+            refresh_facts(self._con)
+        return self._con.execute(statement, parameters or [])
+
+    def __getattr__(self, name):
+        # cursor(), sql(), ...: reads the stored facts through another door, so bring them up to date first.
+        if self._written:
+            self._written = False
+            refresh_facts(self._con)
+        return getattr(self._con, name)
+
+
 class TinyWarehouse:
     """An in-memory warehouse with a two-role framework, for rule tests that insert rows by hand."""
 
     def __init__(self):
-        self.con = duckdb.connect()
-        build_warehouse(self.con)
+        self.con = RefreshingConnection(duckdb.connect())
+        build_warehouse(self.con._con)
         self.con.execute("""
             insert into roles values
                 ('OFF', 'fw', 'Officer', 3, null, [], 1),

@@ -13,7 +13,7 @@ import shutil
 import duckdb
 import four_levels
 import pytest
-from conftest import sql_runner
+from conftest import RefreshingConnection, sql_runner
 from test_pages import AUTH, assert_clean, metrics, open_app
 
 from loaders.demo import FRAMEWORKS_FOLDER, build_demo
@@ -105,7 +105,7 @@ def test_another_roles_minimum_time_has_no_date_until_they_reach_the_level_below
 def test_evidence_for_the_same_wording_elsewhere_is_offered_for_review(career_db, tmp_path):
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(career_db, copy)
-    con = duckdb.connect(str(copy))
+    con = RefreshingConnection(duckdb.connect(str(copy)))
     try:
         staff_id = con.execute("select staff_id from staff where role_code = 'CRO' limit 1").fetchone()[0]
         con.execute("insert into evidence (staff_id, criterion_id, evidence_date, status, assessor) "

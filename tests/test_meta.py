@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.build import build_warehouse, model_files
+from warehouse.build import build_warehouse, model_files, stored_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_FILES = sorted((ROOT / "warehouse").rglob("*.sql"))
@@ -24,7 +24,7 @@ def test_every_sql_file_opens_with_its_grain_and_purpose(path):
 
 @pytest.mark.parametrize("path", model_files(), ids=[path.stem for path in model_files()])
 def test_one_view_or_macro_per_file_named_after_it(path):
-    created = re.findall(r"create or replace (?:view|macro) (\w+)", path.read_text())
+    created = re.findall(r"create or replace (?:view|macro|table) (\w+)", path.read_text())
     assert created == [path.stem]
 
 
@@ -76,6 +76,29 @@ def test_rules_doc_names_files_that_exist_and_that_a_mart_reads():
         matches = [ROOT / name] if "/" in name else sorted((ROOT / "warehouse").rglob(name))
         assert len(matches) == 1 and matches[0].exists(), f"docs/rules.md names {name}, which does not exist"
         assert matches[0].stem in reachable, f"docs/rules.md names {name}, which no mart reads"
+
+
+def _read_transitively(name: str) -> set[str]:
+    files = {path.stem: path for path in model_files()}
+    seen, todo = {name}, [name]
+    while todo:
+        for read in _models_read_by(files[todo.pop()], set(files)):
+            if read not in seen:
+                seen.add(read)
+                todo.append(read)
+    return seen
+
+
+def test_stored_facts_are_intermediate_and_never_read_today():
+    # A stored fact is worked out when rows are written, so it must not depend on the day it is read.
+    files = {path.stem: path for path in model_files()}
+    facts = stored_facts()
+    assert {files[name].parent.name for name in facts} == {"intermediate"}
+    assert {"int_evidence_periods", "int_in_post_periods", "int_target_evidence"} <= set(facts)
+    for name in facts:
+        for read in _read_transitively(name):
+            text = re.sub(r"--[^\n]*", "", files[read].read_text()).lower()
+            assert not re.search(r"current_date|current_timestamp|now\(|today\(", text), (name, read)
 
 
 def test_every_model_is_read_by_a_mart_or_is_one():

@@ -12,6 +12,7 @@ import shutil
 
 import duckdb
 import pytest
+from conftest import RefreshingConnection
 
 from loaders import cli
 
@@ -41,7 +42,7 @@ def con(built, tmp_path):
     """A writable copy of the demo, for hand-built people beside the generated ones."""
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(built, copy)
-    connection = duckdb.connect(str(copy))
+    connection = RefreshingConnection(duckdb.connect(str(copy)))
     yield connection
     connection.close()
 

@@ -1,11 +1,14 @@
 """Applies the schema migrations and (re)creates every view and table macro, in layer order.
 
-One entry point, `build_warehouse(con)`, used by the loaders, the app and the tests.
+One entry point, `build_warehouse(con)`, used by the loaders, the app and the tests; and `refresh_facts(con)`,
+which every write runs before it commits: a model whose file says `create or replace table` is a stored fact
+(dbt's "table" materialisation), worked out from the loaded rows once per write instead of once per question.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import duckdb
@@ -14,6 +17,8 @@ WAREHOUSE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = WAREHOUSE_DIR / "migrations"
 # Staged inputs first, then intermediate facts, then the public interface that pages and analysts read.
 LAYERS = ("staging", "intermediate", "marts")
+# A stored fact's file: its comment lines, then `create or replace table <name> as <select>`.
+STORED = re.compile(r"^(?:--[^\n]*\n)*create or replace table (\w+) as\b(.*)$", re.S | re.I)
 
 
 def migration_files() -> list[Path]:
@@ -64,11 +69,49 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    facts = stored_facts()
+    tables = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+    views = {name for (name,) in con.execute(
+        "select view_name from duckdb_views() where not internal and schema_name = 'main'").fetchall()}
     for path in model_files():
+        # A model that changed between view and stored fact since this database was built: drop the old kind.
+        if path.stem in facts and path.stem in views:
+            con.execute(f"drop view {path.stem}")
+        elif path.stem not in facts and path.stem in tables:
+            con.execute(f"drop table {path.stem}")
         try:
             con.execute(path.read_text())
         except duckdb.Error as error:
             raise RuntimeError(f"{path.relative_to(WAREHOUSE_DIR)}: {error}") from error
+
+
+def stored_facts() -> dict[str, str]:
+    """Each stored fact's name and its select, in build order (they may read one another)."""
+    facts = {}
+    for path in model_files():
+        match = STORED.match(path.read_text())
+        if match:
+            facts[match.group(1)] = match.group(2)
+    return facts
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Work every stored fact out again from the loaded rows; a write calls this after changing them."""
+    for name, select in stored_facts().items():
+        con.execute(f"create or replace table {name} as {select}")
+
+
+def stale_facts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The stored facts whose rows differ from what their select gives now (none, after every write)."""
+    stale = []
+    for name, select in stored_facts().items():
+        differs = con.execute(
+            f"select exists (select * from {name} except all ({select})) "
+            f"or exists (({select}) except all select * from {name})").fetchone()[0]
+        if differs:
+            stale.append(name)
+    return stale
 
 
 def views_fingerprint() -> str:

@@ -1,6 +1,6 @@
 -- grain: one row per person with acting or secondment time in their current role before level_start_date
 -- purpose: days credited towards tenure, overlaps counted once; the same on every date the person is in post
-create or replace view int_acting_credit as
+create or replace table int_acting_credit as
 with
 staff as (
     select staff_id, role_code, level_start_date from stg_staff

@@ -1,6 +1,6 @@
 -- grain: one row per piece of evidence against a known criterion (staff_id, criterion_id, evidence_date)
 -- purpose: the evidence window: approved evidence counts from its date (valid_from) until its date plus its framework's evidence_window_months (valid_until, exclusive); null for evidence that never counts (submitted, rejected)
-create or replace view int_evidence_periods as
+create or replace table int_evidence_periods as
 with
 windows as (
     -- Each criterion's window, from its framework's rules (a few hundred rows, joined before the evidence).

@@ -1,8 +1,10 @@
 -- grain: one row per person ever loaded
 -- purpose: who counts: a person is in post from the day they reached their level (in_post_from) until the day they left (in_post_until, exclusive; null while in post), with role, framework, range and the target level (the next level of their role; null at the top)
-create or replace view int_in_post_periods as
+create or replace table int_in_post_periods as
 select
     staff.staff_id,
+    -- An integer key for the joins and groupings of the per-date macros (cheaper than the text staff_id).
+    (row_number() over (order by staff.staff_id))::integer as staff_key,
     staff.name,
     staff.team,
     staff.line_manager_id,

@@ -3,35 +3,23 @@
 create or replace macro int_readiness_on(as_of_dates) as table
 with
 people as (
-    -- The people in post with their training and time-based requirements, one row per requirement (or one with
-    -- none): in post, training and the minimum-time rule are each worked out once (int_time_requirements_on).
-    select * from int_time_requirements_on(as_of_dates)
+    select * from int_staff_in_post_on(as_of_dates)
 ),
 
 time_masks as (
-    -- One row per person: time-based requirements met, or waiting only on tenure (every member time-based,
-    -- not yet reached, training up to date) until the date the first member is reached.
+    -- One row per person, from narrow columns only (the wide ones join once, below): time-based requirements
+    -- met, or waiting only on tenure (every member time-based, not yet reached, training up to date) until
+    -- the date the first member is reached.
     select
         as_of_date,
-        staff_id,
-        any_value(name) as name,
-        any_value(team) as team,
-        any_value(line_manager_id) as line_manager_id,
-        any_value(role_code) as role_code,
-        any_value(role_title) as role_title,
-        any_value(framework) as framework,
-        any_value(range) as range,
-        any_value(level) as level,
-        any_value(target_level) as target_level,
-        any_value(target_level_id) as target_level_id,
-        any_value(level_start_date) as level_start_date,
+        staff_key,
         any_value(is_training_ok) as is_training_ok,
         any_value(courses_not_current) as courses_not_current,
         bit_or(requirement_bit) filter (where is_met) as met_mask,
         bit_or(requirement_bit) filter (where is_all_time_based and is_waiting_on_tenure) as waiting_mask,
         max(tenure_date) filter (where is_all_time_based and is_waiting_on_tenure) as latest_tenure_date,
-    from people
-    group by as_of_date, staff_id
+    from int_time_requirements_on(as_of_dates)
+    group by as_of_date, staff_key
 ),
 
 level_requirements as (
@@ -45,26 +33,32 @@ evidence_masks as (
     -- current evidence and which have submitted evidence.
     select
         as_of_date,
-        staff_id,
+        staff_key,
         bit_or(case when is_current then requirement_bit else 0::ubigint end) as current_mask,
         bit_or(case when status = 'submitted' then requirement_bit else 0::ubigint end) as submitted_mask,
     from int_target_evidence_on(as_of_dates)
     where status <> 'rejected'
-    group by as_of_date, staff_id
+    group by as_of_date, staff_key
 ),
 
 per_person as (
     select
-        time_masks.*,
+        people.*,
+        time_masks.is_training_ok,
+        time_masks.courses_not_current,
+        time_masks.met_mask,
+        time_masks.waiting_mask,
+        time_masks.latest_tenure_date,
         coalesce(level_requirements.requirements_total, 0) as requirements_total,
         coalesce(evidence_masks.current_mask, 0::ubigint) | coalesce(time_masks.met_mask, 0::ubigint)
             as all_met_mask,
         coalesce(evidence_masks.submitted_mask, 0::ubigint) as submitted_mask,
         tenure.effective_start_date,
-    from time_masks
-    join int_tenure_start as tenure using (staff_id)
-    left join level_requirements on level_requirements.level_id = time_masks.target_level_id
-    left join evidence_masks using (as_of_date, staff_id)
+    from people
+    join time_masks using (as_of_date, staff_key)
+    join int_tenure_start as tenure using (staff_key)
+    left join level_requirements on level_requirements.level_id = people.target_level_id
+    left join evidence_masks using (as_of_date, staff_key)
 ),
 
 counted as (

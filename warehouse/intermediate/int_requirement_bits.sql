@@ -1,6 +1,6 @@
 -- grain: one row per criterion, with its requirement's position within its role and level
 -- purpose: numbers each level's requirements 0, 1, 2, ... so one integer per person can say which are met (a bitmask)
-create or replace view int_requirement_bits as
+create or replace table int_requirement_bits as
 with
 members as (
     select * from int_requirement_members

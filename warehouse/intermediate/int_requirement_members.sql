@@ -1,6 +1,6 @@
 -- grain: one row per criterion, with the requirement it belongs to
 -- purpose: criteria sharing an any_of label form one requirement, named after its first member in document order
-create or replace view int_requirement_members as
+create or replace table int_requirement_members as
 with
 criteria as (
     select * from stg_criteria

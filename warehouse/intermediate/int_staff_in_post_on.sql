@@ -17,6 +17,7 @@ staff as (
 select
     as_of_date,
     staff_id,
+    staff_key,
     name,
     team,
     line_manager_id,

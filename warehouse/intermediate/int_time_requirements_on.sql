@@ -9,21 +9,21 @@ people as (
 time_members as (
     select
         people.as_of_date,
-        people.staff_id,
+        people.staff_key,
         dates.requirement_id,
         dates.requirement_bit,
         dates.is_all_time_based,
         dates.tenure_date,
         people.is_training_ok or not dates.needs_training as is_training_ok,
     from people
-    join int_time_requirement_dates as dates using (staff_id)
+    join int_time_requirement_dates as dates using (staff_key)
     where people.target_level is not null
 ),
 
 requirements as (
     select
         as_of_date,
-        staff_id,
+        staff_key,
         requirement_id,
         any_value(requirement_bit) as requirement_bit,
         bool_and(is_all_time_based) as is_all_time_based,
@@ -35,7 +35,7 @@ requirements as (
         min(tenure_date) filter (where tenure_date > as_of_date) as tenure_due_date,
         min(tenure_date) as tenure_date,
     from time_members
-    group by as_of_date, staff_id, requirement_id
+    group by as_of_date, staff_key, requirement_id
 )
 
 select
@@ -49,4 +49,4 @@ select
     requirements.tenure_due_date,
     requirements.tenure_date,
 from people
-left join requirements using (as_of_date, staff_id)
+left join requirements using (as_of_date, staff_key)

@@ -12,17 +12,17 @@ required as (
 ),
 
 current_courses as (
-    -- The courses current on d fold into one integer per person (bit n = the framework's course n).
+    -- The courses current on d fold into one integer per person (bit n = the framework's course n); folded
+    -- before meeting the people in post, so the join is one row per person, not one per record.
     select
-        in_post.as_of_date,
-        in_post.staff_id,
+        dates.as_of_date,
+        training.staff_key,
         bit_count(bit_or(1::ubigint << training.course_number)) as current_course_count,
-    from in_post
-    join int_training_periods as training
-        on training.staff_id = in_post.staff_id
-        and training.current_from <= in_post.as_of_date
-        and (training.current_until is null or in_post.as_of_date < training.current_until)
-    group by in_post.as_of_date, in_post.staff_id
+    from int_training_periods as training
+    join (select unnest(list_distinct(as_of_dates::date[])) as as_of_date) as dates
+        on training.current_from <= dates.as_of_date
+        and (training.current_until is null or dates.as_of_date < training.current_until)
+    group by dates.as_of_date, training.staff_key
 )
 
 select
@@ -32,4 +32,4 @@ select
     coalesce(current_courses.current_course_count, 0) = coalesce(required.mandatory_course_count, 0) as is_training_ok,
 from in_post
 left join required using (framework)
-left join current_courses using (as_of_date, staff_id)
+left join current_courses using (as_of_date, staff_key)

@@ -1,0 +1,114 @@
+"""Stored facts (warehouse/build.py): worked out again by every write, so no reader sees them disagree.
+
+Each write path is tried on a copy of the demo (a file load, a submission and a sign-off in the product, an
+erasure, a restore) and `stale_facts` must then find nothing; a hand-made write without a refresh shows it
+can find something.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_evidence_in_product import cast, viewer
+
+from loaders import evidence_events, maintenance
+from loaders.database import writing
+from loaders.load import load_files
+from warehouse.build import stale_facts, stored_facts
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def db(demo_db, tmp_path) -> Path:
+    path = tmp_path / "facts.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def stale(db: Path) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return stale_facts(con)
+    finally:
+        con.close()
+
+
+def test_the_demo_is_built_with_every_fact_fresh(db):
+    assert stale(db) == []
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        counts = {name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in stored_facts()}
+    finally:
+        con.close()
+    assert all(count > 0 for count in counts.values()), counts
+
+
+def test_a_write_that_skips_the_refresh_is_caught(db):
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("update staff set team = 'Moved' where staff_id = (select min(staff_id) from staff)")
+        assert "int_in_post_periods" in stale_facts(con)
+        con.execute("delete from evidence where status = 'approved' and staff_id = "
+                    "(select min(staff_id) from int_target_evidence)")
+        # (int_target_evidence reads the stale int_evidence_periods, so it agrees with it until the refresh.)
+        assert "int_evidence_periods" in stale_facts(con)
+    finally:
+        con.close()
+
+
+def test_a_load_refreshes_them(db, tmp_path):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        staff_id, criterion_id = con.execute(
+            "select staff_id, requirement_id from gaps_on(current_date) where reason = 'no_evidence' "
+            "and requirement_id in (select criterion_id from stg_criteria where not is_time_based) "
+            "order by all limit 1").fetchone()
+    finally:
+        con.close()
+    path = tmp_path / "evidence.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["staff_id", "criterion_id", "evidence_date", "status", "assessor", "note", "evidence_ref"])
+        writer.writerow([staff_id, criterion_id, (TODAY - dt.timedelta(days=3)).isoformat(), "approved", "An Assessor",
+                         "", ""])
+    [result] = load_files("evidence", [path], db)
+    assert result.outcome == "loaded", result.problems
+    assert stale(db) == []
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from gaps_on(current_date) where staff_id = ? and requirement_id = ?",
+                           [staff_id, criterion_id]).fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_a_submission_and_a_sign_off_refresh_them(db, monkeypatch):
+    monkeypatch.setenv("PROGRESSION_DB", str(db))
+    people = cast(db)
+    criterion = people["criteria"][0]
+    day = TODAY - dt.timedelta(days=7)
+    evidence_events.submit(viewer(db, people["email"]), people["staff"], criterion, day, "ref/1", "note",
+                           gdpr_confirmed=True, page="person")
+    assert stale(db) == []
+    evidence_events.decide(viewer(db, people["manager_email"]), people["staff"], criterion, day, "approved", "",
+                           page="team")
+    assert stale(db) == []
+
+
+def test_an_erasure_and_a_restore_refresh_them(db, tmp_path):
+    staff_id = duckdb.connect(str(db), read_only=True).execute("select min(staff_id) from stg_staff").fetchone()[0]
+    folder = maintenance.backup(tmp_path / "backup", db)
+    # A backup holds the loaded tables alone: the facts are worked out again on restore.
+    assert not any((folder / f"{name}.parquet").exists() for name in stored_facts())
+    maintenance.erase(staff_id, db)
+    assert stale(db) == []
+    maintenance.restore(folder, db)
+    assert stale(db) == []
+    with writing(db) as con:  # and the loaders' own path, with nothing written
+        assert con.execute("select count(*) from int_in_post_periods where staff_id = ?", [staff_id]).fetchone()[0] == 1
