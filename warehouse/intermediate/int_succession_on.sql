@@ -26,6 +26,7 @@ candidates as (
         in_post.as_of_date,
         feeders.role_code,
         in_post.staff_id,
+        in_post.staff_key,
         in_post.name,
         in_post.team,
         in_post.role_code as current_role_code,
@@ -41,19 +42,15 @@ candidates as (
 entry_evidence as (
     -- Current evidence against the role's entry requirements, folded into one bit per requirement.
     select
-        candidates.as_of_date,
-        candidates.role_code,
-        candidates.staff_id,
-        bit_count(bit_or(entry_requirements.requirement_bit)) as entry_requirements_met,
-    from int_evidence_periods as evidence
-    join candidates
-        on candidates.staff_id = evidence.staff_id
-        and evidence.valid_from <= candidates.as_of_date
-        and candidates.as_of_date < evidence.valid_until
-    join entry_requirements
-        on entry_requirements.criterion_id = evidence.criterion_id
-        and entry_requirements.role_code = candidates.role_code
-    group by candidates.as_of_date, candidates.role_code, candidates.staff_id
+        dates.as_of_date,
+        evidence.role_code,
+        evidence.staff_key,
+        bit_count(bit_or(evidence.requirement_bit)) as entry_requirements_met,
+    from int_entry_evidence as evidence
+    join (select unnest(list_distinct(as_of_dates::date[])) as as_of_date) as dates
+        on evidence.valid_from <= dates.as_of_date
+        and dates.as_of_date < evidence.valid_until
+    group by dates.as_of_date, evidence.role_code, evidence.staff_key
 ),
 
 counted as (
@@ -63,11 +60,11 @@ counted as (
         coalesce(entry_evidence.entry_requirements_met, 0) as entry_requirements_met,
     from candidates
     left join entry_counts using (role_code)
-    left join entry_evidence using (as_of_date, role_code, staff_id)
+    left join entry_evidence using (as_of_date, role_code, staff_key)
 )
 
 select
-    *,
+    * exclude (staff_key),
     -- A role without entry requirements asks nothing of its candidates: every one covers all of it.
     case
         when entry_requirements_total > 0 then entry_requirements_met / entry_requirements_total

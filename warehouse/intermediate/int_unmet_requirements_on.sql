@@ -6,7 +6,7 @@
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
 in_post as not materialized (
-    select as_of_date, staff_id, name, team, range, framework, role_code, target_level, target_level_id,
+    select as_of_date, staff_id, staff_key, name, team, range, framework, role_code, target_level, target_level_id,
     from int_staff_in_post_on(as_of_dates)
     where target_level is not null
 ),
@@ -28,26 +28,27 @@ requirements as (
     join int_requirement_members as members using (criterion_id)
 ),
 
-target_evidence as materialized (
-    select as_of_date, staff_id, requirement_bit, status, evidence_date, valid_until, is_current,
+target_evidence as not materialized (
+    -- Read twice below: a scan of a stored fact costs less than keeping its rows for the second reader.
+    select as_of_date, staff_key, requirement_bit, status, evidence_date, valid_until, is_current,
     from int_target_evidence_on(as_of_dates)
 ),
 
 evidence_masks as (
     select
         as_of_date,
-        staff_id,
+        staff_key,
         bit_or(case when is_current then requirement_bit else 0::ubigint end) as current_mask,
         bit_or(case when status = 'submitted' then requirement_bit else 0::ubigint end) as submitted_mask,
         bit_or(case when status = 'approved' then requirement_bit else 0::ubigint end) as approved_mask,
         bit_or(case when status = 'rejected' then requirement_bit else 0::ubigint end) as rejected_mask,
     from target_evidence
-    group by as_of_date, staff_id
+    group by as_of_date, staff_key
 ),
 
 time_facts as (
     select
-        as_of_date, staff_id, requirement_id, requirement_bit, is_all_time_based, is_met, has_tenure_reason,
+        as_of_date, staff_key, requirement_id, requirement_bit, is_all_time_based, is_met, has_tenure_reason,
         is_waiting_on_tenure, tenure_due_date, tenure_date,
     from int_time_requirements_on(as_of_dates)
     where requirement_id is not null
@@ -56,16 +57,17 @@ time_facts as (
 time_masks as (
     select
         as_of_date,
-        staff_id,
+        staff_key,
         bit_or(case when is_met then requirement_bit else 0::ubigint end) as met_mask,
     from time_facts
-    group by as_of_date, staff_id
+    group by as_of_date, staff_key
 ),
 
 unmet as (
     select
         in_post.as_of_date,
         in_post.staff_id,
+        in_post.staff_key,
         in_post.name,
         in_post.team,
         in_post.range,
@@ -83,8 +85,8 @@ unmet as (
         (coalesce(evidence_masks.rejected_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_rejected,
     from in_post
     join requirements on requirements.level_id = in_post.target_level_id
-    left join evidence_masks using (as_of_date, staff_id)
-    left join time_masks using (as_of_date, staff_id)
+    left join evidence_masks using (as_of_date, staff_key)
+    left join time_masks using (as_of_date, staff_key)
     where (
         (coalesce(evidence_masks.current_mask, 0::ubigint) | coalesce(time_masks.met_mask, 0::ubigint))
         & requirements.requirement_bit
@@ -98,13 +100,13 @@ unmet_evidence_dates as (
     -- grouping rather than matched against the unmet rows.
     select
         as_of_date,
-        staff_id,
+        staff_key,
         requirement_bit,
         max(valid_until) filter (where status = 'approved') as latest_approved_until,
         min(evidence_date) filter (where status = 'submitted') as oldest_submitted_date,
     from target_evidence
     where status = 'submitted' or (status = 'approved' and not is_current)
-    group by as_of_date, staff_id, requirement_bit
+    group by as_of_date, staff_key, requirement_bit
 ),
 
 assessed as (
@@ -120,10 +122,10 @@ assessed as (
         unmet_evidence_dates.oldest_submitted_date,
         time_facts.tenure_date,
     from unmet
-    left join time_facts using (as_of_date, staff_id, requirement_id)
+    left join time_facts using (as_of_date, staff_key, requirement_id)
     left join unmet_evidence_dates
         on unmet_evidence_dates.as_of_date = unmet.as_of_date
-        and unmet_evidence_dates.staff_id = unmet.staff_id
+        and unmet_evidence_dates.staff_key = unmet.staff_key
         and unmet_evidence_dates.requirement_bit = unmet.requirement_bit
 )
 
