@@ -38,6 +38,7 @@ calendar as (
 staff as (
     select
         people.staff_id,
+        people.staff_key,
         people.team,
         people.role_code,
         people.framework,
@@ -71,7 +72,7 @@ in_post as (
 course_masks as (
     -- A mandatory course is current on d when one of its records' periods holds d (int_training_periods).
     select
-        training.staff_id,
+        training.staff_key,
         training.course_number,
         chunks.chunk,
         bit_or(int_bit_range(
@@ -85,7 +86,7 @@ course_masks as (
         on completed.day = int_calendar_day(training.current_from)
     left join calendar as expires
         on expires.day = int_calendar_day(training.current_until)
-    group by training.staff_id, training.course_number, chunks.chunk
+    group by training.staff_key, training.course_number, chunks.chunk
 ),
 
 required_courses as (
@@ -95,7 +96,7 @@ required_courses as (
 training_masks as (
     -- Up to date on the dates every mandatory course of the person's framework is current.
     select
-        in_post.staff_id,
+        in_post.staff_key,
         in_post.chunk,
         case
             when coalesce(any_value(required_courses.mandatory_course_count), 0) = 0 then ~(0::ubigint)
@@ -105,8 +106,8 @@ training_masks as (
         end as training_mask,
     from in_post
     left join required_courses using (framework)
-    left join course_masks using (staff_id, chunk)
-    group by in_post.staff_id, in_post.chunk
+    left join course_masks using (staff_key, chunk)
+    group by in_post.staff_key, in_post.chunk
 ),
 
 bits as (
@@ -120,34 +121,32 @@ level_requirements as (
 ),
 
 evidence_requirements as (
-    -- Approved evidence against the target level counts on the dates its period holds (int_evidence_periods).
+    -- Approved evidence against the target level (int_target_evidence) counts on the dates its period holds.
     -- Requirements are keyed by their bit, not their id, here and below: a person has one target level,
-    -- and grouping on an integer is quicker than on text.
+    -- and grouping on an integer is quicker than on text. Evidence of someone in post on none of the dates
+    -- is dropped by the join to in_post below.
     select
-        in_post.staff_id,
-        in_post.chunk,
+        evidence.staff_key,
+        chunks.chunk,
         evidence.requirement_bit,
         bit_or(int_bit_range(
-            valid_from.dates_before - 64 * in_post.chunk,
-            valid_until.dates_before - 64 * in_post.chunk
+            valid_from.dates_before - 64 * chunks.chunk,
+            valid_until.dates_before - 64 * chunks.chunk
         )) as met_mask,
         0::ubigint as waiting_mask,
-    from int_evidence_periods as evidence
-    join in_post
-        on in_post.staff_id = evidence.staff_id
-        and in_post.target_level_id = evidence.level_id
+    from int_target_evidence as evidence
+    cross join chunks
     join calendar as valid_from
         on valid_from.day = int_calendar_day(evidence.valid_from)
     join calendar as valid_until
         on valid_until.day = int_calendar_day(evidence.valid_until)
     where evidence.valid_from is not null
-        and not evidence.is_time_based
-    group by in_post.staff_id, in_post.chunk, evidence.requirement_bit
+    group by evidence.staff_key, chunks.chunk, evidence.requirement_bit
 ),
 
 time_members as (
     select
-        in_post.staff_id,
+        in_post.staff_key,
         in_post.chunk,
         dates.requirement_bit,
         dates.is_all_time_based,
@@ -156,7 +155,7 @@ time_members as (
         int_bit_range(tenure.dates_before - 64 * in_post.chunk, date_count.date_count - 64 * in_post.chunk)
             as reached_mask,
     from in_post
-    join int_time_requirement_dates as dates using (staff_id)
+    join int_time_requirement_dates as dates using (staff_key)
     cross join date_count
     join calendar as tenure
         on tenure.day = int_calendar_day(dates.tenure_date)
@@ -166,7 +165,7 @@ time_requirements as (
     -- Met once tenure is reached with training up to date (if the framework needs it); waiting (for
     -- ready_on) while every member is time-based and not yet reached, with training up to date.
     select
-        time_members.staff_id,
+        time_members.staff_key,
         time_members.chunk,
         time_members.requirement_bit,
         bit_or(time_members.reached_mask & time_members.training_mask) as met_mask,
@@ -180,15 +179,15 @@ time_requirements as (
             case when time_members.needs_training then training_masks.training_mask else ~(0::ubigint) end
                 as training_mask,
         from time_members
-        join training_masks using (staff_id, chunk)
+        join training_masks using (staff_key, chunk)
     ) as time_members
-    group by time_members.staff_id, time_members.chunk, time_members.requirement_bit
+    group by time_members.staff_key, time_members.chunk, time_members.requirement_bit
 ),
 
 requirement_masks as (
     -- A requirement with both kinds of member is met when either is.
     select
-        staff_id,
+        staff_key,
         chunk,
         requirement_bit,
         bit_or(met_mask) as met_mask,
@@ -198,18 +197,18 @@ requirement_masks as (
         union all
         select * from time_requirements
     )
-    group by staff_id, chunk, requirement_bit
+    group by staff_key, chunk, requirement_bit
 ),
 
 person_masks as (
     select
-        staff_id,
+        staff_key,
         chunk,
         count(*) as requirements_present,
         bit_and(met_mask) as all_met_mask,
         bit_and(met_mask | waiting_mask) as ready_on_mask,
     from requirement_masks
-    group by staff_id, chunk
+    group by staff_key, chunk
 ),
 
 statuses as (
@@ -230,7 +229,7 @@ statuses as (
         end as met_or_waiting_mask,
     from in_post
     left join level_requirements on level_requirements.level_id = in_post.target_level_id
-    left join person_masks using (staff_id, chunk)
+    left join person_masks using (staff_key, chunk)
 )
 
 select
