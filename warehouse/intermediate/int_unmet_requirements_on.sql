@@ -155,4 +155,5 @@ select
     team,
     range,
     framework,
+    staff_key,
 from assessed
