@@ -122,7 +122,11 @@ assessed as (
         unmet_evidence_dates.oldest_submitted_date,
         time_facts.tenure_date,
     from unmet
-    left join time_facts using (as_of_date, staff_key, requirement_id)
+    -- On the bit, not the id: integer keys hash faster, and a person has one target level.
+    left join time_facts
+        on time_facts.as_of_date = unmet.as_of_date
+        and time_facts.staff_key = unmet.staff_key
+        and time_facts.requirement_bit = unmet.requirement_bit
     left join unmet_evidence_dates
         on unmet_evidence_dates.as_of_date = unmet.as_of_date
         and unmet_evidence_dates.staff_key = unmet.staff_key
