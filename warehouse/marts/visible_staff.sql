@@ -11,8 +11,9 @@ tree(staff_id) as (
     join tree on staff.line_manager_id = tree.staff_id
 )
 
+-- The three branches never meet (one viewer_role each) and each gives a staff_id once, so no de-duplication.
 select staff_id from stg_staff where viewer_role in ('admin', 'senior')
-union
+union all
 select staff_id from tree
-union
+union all
 select staff_id from stg_staff where viewer_role = 'staff' and staff_id = viewer_staff_id
