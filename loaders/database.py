@@ -77,11 +77,12 @@ def _remove_stray_copies(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS):
+def writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS, changed: set[str] | None = None):
     """Yield a read-write connection to a copy of the database; swap it in if the block succeeds.
 
     The caller works inside one transaction of its own; if the block raises, the copy is thrown
-    away and the live database is exactly as it was.
+    away and the live database is exactly as it was. `changed`: the loaded tables the block writes,
+    when the caller knows them (only the stored facts reading them are refreshed); None: all of them.
     """
     path = Path(path)
     with writer_lock(path, wait_seconds):
@@ -94,7 +95,7 @@ def writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS):
             build_warehouse(con)
             yield con
             # The stored facts follow the rows the block wrote, so no reader ever sees them disagree.
-            refresh_facts(con)
+            refresh_facts(con, changed)
             con.execute("checkpoint")
             con.close()
             _fsync(copy)

@@ -19,7 +19,7 @@ from test_evidence_in_product import cast, viewer
 from loaders import evidence_events, maintenance
 from loaders.database import writing
 from loaders.load import load_files
-from warehouse.build import stale_facts, stored_facts
+from warehouse.build import fact_inputs, refresh_facts, stale_facts, stored_facts
 
 TODAY = dt.date.today()
 
@@ -112,3 +112,18 @@ def test_an_erasure_and_a_restore_refresh_them(db, tmp_path):
     assert stale(db) == []
     with writing(db) as con:  # and the loaders' own path, with nothing written
         assert con.execute("select count(*) from int_in_post_periods where staff_id = ?", [staff_id]).fetchone()[0] == 1
+
+
+def test_a_write_that_names_its_tables_refreshes_only_the_facts_reading_them(db):
+    con = duckdb.connect(str(db))
+    try:
+        inputs = fact_inputs(con)
+        assert inputs["int_in_post_periods"] == {"staff", "roles", "levels"}
+        assert {"evidence", "evidence_events"} <= inputs["int_evidence_periods"]
+        assert refresh_facts(con, {"evidence_events"}) == [
+            name for name in stored_facts() if "evidence_events" in inputs[name]]
+        assert "int_in_post_periods" not in refresh_facts(con, {"evidence_events"})
+        assert refresh_facts(con, set()) == []
+        assert refresh_facts(con) == list(stored_facts())
+    finally:
+        con.close()

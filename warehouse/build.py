@@ -96,10 +96,43 @@ def stored_facts() -> dict[str, str]:
     return facts
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
-    """Work every stored fact out again from the loaded rows; a write calls this after changing them."""
+def fact_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The loaded tables each stored fact reads, directly or through other models (by name, outside comments;
+    a name that merely looks like a table only adds a table, so the answer errs on the side of refreshing)."""
+    texts = {path.stem: re.sub(r"--[^\n]*", "", path.read_text()) for path in model_files()}
+    facts = stored_facts()
+    tables = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()} - set(facts)
+
+    def reads(name: str) -> set[str]:
+        return {other for other in set(texts) | tables if other != name and re.search(rf"\b{other}\b", texts[name])}
+
+    inputs = {}
+    for fact in facts:
+        seen, todo = set(), [fact]
+        while todo:
+            for read in reads(todo.pop()):
+                if read not in seen:
+                    seen.add(read)
+                    if read in texts:
+                        todo.append(read)
+        inputs[fact] = seen & tables
+    return inputs
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> list[str]:
+    """Work the stored facts out again from the loaded rows; a write calls this after changing them.
+
+    `changed`: the loaded tables the write changed, to refresh only the facts that read one of them (an
+    evidence decision leaves the people in post alone); None refreshes every one. Returns the names refreshed.
+    """
+    inputs = fact_inputs(con) if changed is not None else {}
+    refreshed = []
     for name, select in stored_facts().items():
-        con.execute(f"create or replace table {name} as {select}")
+        if changed is None or inputs[name] & set(changed):
+            con.execute(f"create or replace table {name} as {select}")
+            refreshed.append(name)
+    return refreshed
 
 
 def stale_facts(con: duckdb.DuckDBPyConnection) -> list[str]:
