@@ -145,8 +145,8 @@ def submit(actor: Viewer, staff_id: str, criterion_id: str, evidence_date, evide
     evidence_ref = clean_reference(evidence_ref)
     note = clean_note(note, required=True)
     criterion_text = (criterion_id or "").strip().upper()
-    # Only evidence_events is written: the stored facts that do not read it stay as they are.
-    with writing(database_path(db), changed={"evidence_events"}) as con:
+    # One row of evidence_events, for one person: only that person's rows of the facts reading it change.
+    with writing(database_path(db), changed={"evidence_events"}, staff_ids=[staff_id]) as con:
         con.execute("begin")
         who = _actor(con, actor)
         can_submit, _ = _rights(con, who, staff_id)
@@ -196,8 +196,8 @@ def decide(actor: Viewer, staff_id: str, criterion_id: str, evidence_date, decis
     note = clean_note(note, required=decision == "rejected",
                       what="reason" if decision == "rejected" else "note")
     evidence_date = clean_date(evidence_date, today)
-    # Only evidence_events is written: the stored facts that do not read it stay as they are.
-    with writing(database_path(db), changed={"evidence_events"}) as con:
+    # One row of evidence_events, for one person: only that person's rows of the facts reading it change.
+    with writing(database_path(db), changed={"evidence_events"}, staff_ids=[staff_id]) as con:
         con.execute("begin")
         who = _actor(con, actor)
         if who.staff_id is not None and who.staff_id == staff_id:

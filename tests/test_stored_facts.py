@@ -127,3 +127,16 @@ def test_a_write_that_names_its_tables_refreshes_only_the_facts_reading_them(db)
         assert refresh_facts(con) == list(stored_facts())
     finally:
         con.close()
+
+
+def test_one_persons_refresh_matches_a_whole_one(db):
+    con = duckdb.connect(str(db))
+    try:
+        staff_id = con.execute("select min(staff_id) from int_target_evidence").fetchone()[0]
+        con.execute("update evidence set status = 'rejected', assessor = 'HR' where staff_id = ? "
+                    "and status = 'approved'", [staff_id])
+        assert "int_evidence_periods" in stale_facts(con)
+        refresh_facts(con, {"evidence"}, [staff_id])
+        assert stale_facts(con) == []
+    finally:
+        con.close()

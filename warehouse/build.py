@@ -120,18 +120,28 @@ def fact_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     return inputs
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> list[str]:
+def refresh_facts(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None,
+                  staff_ids: list[str] | None = None) -> list[str]:
     """Work the stored facts out again from the loaded rows; a write calls this after changing them.
 
     `changed`: the loaded tables the write changed, to refresh only the facts that read one of them (an
-    evidence decision leaves the people in post alone); None refreshes every one. Returns the names refreshed.
+    evidence decision leaves the people in post alone); None refreshes every one. `staff_ids`: the write
+    changed only these people's rows of `changed`, so only their rows of those facts are worked out again
+    (each fact reading `evidence_events` has a row per piece of evidence, worked out from that person's
+    rows alone). Returns the names refreshed.
     """
     inputs = fact_inputs(con) if changed is not None else {}
     refreshed = []
     for name, select in stored_facts().items():
-        if changed is None or inputs[name] & set(changed):
+        if changed is not None and not inputs[name] & set(changed):
+            continue
+        if staff_ids is None:
             con.execute(f"create or replace table {name} as {select}")
-            refreshed.append(name)
+        else:
+            con.execute(f"delete from {name} where staff_id in (select unnest($ids))", {"ids": staff_ids})
+            con.execute(f"insert into {name} select * from ({select}) where staff_id in (select unnest($ids))",
+                        {"ids": staff_ids})
+        refreshed.append(name)
     return refreshed
 
 
