@@ -50,17 +50,21 @@ def _models_read_by(path: Path, names: set[str]) -> set[str]:
     return {name for name in names if name != path.stem and re.search(rf"\b{name}\b", text)}
 
 
-def reachable_from_marts() -> set[str]:
-    """Every view and macro a mart reads, directly or through others (by name, in the SQL outside comments)."""
+def read_transitively(start: set[str]) -> set[str]:
+    """The models named in `start` and every view and macro they read, directly or through others (by name,
+    in the SQL outside comments)."""
     files = {path.stem: path for path in model_files()}
-    seen = {name for name, path in files.items() if path.parent.name == "marts"}
-    todo = list(seen)
+    seen, todo = set(start), list(start)
     while todo:
         for name in _models_read_by(files[todo.pop()], set(files)):
             if name not in seen:
                 seen.add(name)
                 todo.append(name)
     return seen
+
+
+def reachable_from_marts() -> set[str]:
+    return read_transitively({path.stem for path in model_files() if path.parent.name == "marts"})
 
 
 def rules_doc_files() -> list[str]:
@@ -78,17 +82,6 @@ def test_rules_doc_names_files_that_exist_and_that_a_mart_reads():
         assert matches[0].stem in reachable, f"docs/rules.md names {name}, which no mart reads"
 
 
-def _read_transitively(name: str) -> set[str]:
-    files = {path.stem: path for path in model_files()}
-    seen, todo = {name}, [name]
-    while todo:
-        for read in _models_read_by(files[todo.pop()], set(files)):
-            if read not in seen:
-                seen.add(read)
-                todo.append(read)
-    return seen
-
-
 def test_stored_facts_are_intermediate_and_never_read_today():
     # A stored fact is worked out when rows are written, so it must not depend on the day it is read.
     files = {path.stem: path for path in model_files()}
@@ -96,7 +89,7 @@ def test_stored_facts_are_intermediate_and_never_read_today():
     assert {files[name].parent.name for name in facts} == {"intermediate"}
     assert {"int_evidence_periods", "int_in_post_periods", "int_target_evidence"} <= set(facts)
     for name in facts:
-        for read in _read_transitively(name):
+        for read in read_transitively({name}):
             text = re.sub(r"--[^\n]*", "", files[read].read_text()).lower()
             assert not re.search(r"current_date|current_timestamp|now\(|today\(", text), (name, read)
 
