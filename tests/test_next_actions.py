@@ -318,6 +318,16 @@ def test_the_glossary_page_and_the_code_use_the_same_words():
     assert len(names) == len(set(names))  # different counts never share a name
 
 
+def test_the_glossary_states_the_sign_off_limit_the_sql_holds(sql):
+    # The limit is held in evidence_waiting_on.sql; the glossary's words must say the same number.
+    import re
+
+    from dashboard import glossary
+
+    (limit,) = sql("select distinct overdue_after_working_days from evidence_waiting_on(?::date)", [TODAY])[0]
+    assert re.search(r"more than (\d+) working days", glossary.SIGN_OFF_OVERDUE.meaning).group(1) == str(limit)
+
+
 def test_the_team_page_uses_the_overview_words_for_the_same_counts(app_db, sql):
     team = sql("select team from readiness_on(?::date) group by team order by count(*) desc limit 1", [TODAY])[0][0]
     overview = open_app(params={"team": team})

@@ -144,6 +144,8 @@ def test_an_entry_role_is_never_at_risk_and_shows_its_recruitment_need(planning)
     (0, 0, 0, False),  # nobody in post to leave
 ])
 def test_risk_rule(planning, ready_people, lapsing, in_post, at_risk):
+    # Someone (long gone) worked in the framework, so its roles are listed.
+    planning.staff("BYSTANDER", level="A", level_start_date="2019-01-01", left_on="2020-01-01")
     for number in range(ready_people):
         staff_id = f"OFF{number}"
         date = "2023-09-01" if number < lapsing else "2025-01-10"
@@ -151,6 +153,19 @@ def test_risk_rule(planning, ready_people, lapsing, in_post, at_risk):
     for number in range(in_post):
         planning.staff(f"SEN{number}", role_code="SEN", level="A")
     assert planning.summary()["SEN"]["at_risk"] is at_risk
+
+
+def test_all_frameworks_lists_the_roles_of_frameworks_someone_works_in(planning):
+    planning.con.execute("""
+        insert into roles values ('FAR', 'elsewhere', 'Officer elsewhere', 3, null, [], 1);
+        insert into levels values ('FAR', 'A', 'Developing', 1);
+        insert into framework_rules values ('elsewhere', 24, true, false);""")
+    planning.staff("OFF1", level="A")
+    assert "FAR" not in planning.summary()  # loaded to compare careers against; nobody works in it
+    assert "SEN" in planning.summary()  # vacant, in a framework people work in: still listed
+    chosen = planning.rows("select role_code, in_post from succession_summary_on(?, chosen_framework := 'elsewhere')",
+                           [D])
+    assert chosen == [{"role_code": "FAR", "in_post": 0}]
 
 
 def test_thresholds_are_held_once():

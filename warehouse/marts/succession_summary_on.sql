@@ -6,13 +6,18 @@
 create or replace macro succession_summary_on(d, viewer_role := 'admin', viewer_staff_id := null, chosen_framework := null,
                                               chosen_teams := [], chosen_ranges := []) as table
 with
-roles as (
-    select * from stg_roles where chosen_framework is null or framework = chosen_framework
-),
-
 people as (
     -- Candidates, forecasts and holders are counted for the people in scope on d.
     select staff_id from scope_on(d, viewer_role, viewer_staff_id, chosen_framework, chosen_teams, chosen_ranges)
+),
+
+roles as (
+    -- The chosen framework's roles (a vacant one included); with none chosen, the roles of the frameworks
+    -- the staff list has anyone in, not those of a framework loaded only to compare careers against (on
+    -- every date alike, so the forecast stays the replay of its date).
+    select * from stg_roles
+    where framework = chosen_framework
+        or (chosen_framework is null and framework in (select framework from int_in_post_periods))
 ),
 
 people_on_forecast_date as (
