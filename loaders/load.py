@@ -107,7 +107,10 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
         paths = framework.pair_roles_files(paths)
     results: list[LoadResult] = []
     unreadable: UnreadableFile | None = None
-    with writing(database_path(db)) as con:
+    # A staff, evidence, training or acting file writes its own table (and the logs): only the stored facts
+    # reading that table are worked out again. A framework or access file may touch anything: all of them.
+    changed = {kind} if kind in PERSONAL_DATA_KINDS else None
+    with writing(database_path(db), changed=changed) as con:
         tables = [f"{STAGED}_{index}" for index in range(len(paths))]
         staged = []
         for index, (path, table) in enumerate(zip(paths, tables, strict=True)):
