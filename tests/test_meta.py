@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.build import build_warehouse, model_files, stored_facts
+from warehouse.build import build_warehouse, model_files, reads_transitively, stored_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_FILES = sorted((ROOT / "warehouse").rglob("*.sql"))
@@ -45,26 +45,9 @@ def test_documented_names_match_exactly():
     assert "gaps" not in documented_names("### `gaps_on(d)` / view `gaps_summary`")
 
 
-def _models_read_by(path: Path, names: set[str]) -> set[str]:
-    text = re.sub(r"--[^\n]*", "", path.read_text())  # a name in a comment is not a read
-    return {name for name in names if name != path.stem and re.search(rf"\b{name}\b", text)}
-
-
-def read_transitively(start: set[str]) -> set[str]:
-    """The models named in `start` and every view and macro they read, directly or through others (by name,
-    in the SQL outside comments)."""
-    files = {path.stem: path for path in model_files()}
-    seen, todo = set(start), list(start)
-    while todo:
-        for name in _models_read_by(files[todo.pop()], set(files)):
-            if name not in seen:
-                seen.add(name)
-                todo.append(name)
-    return seen
-
-
 def reachable_from_marts() -> set[str]:
-    return read_transitively({path.stem for path in model_files() if path.parent.name == "marts"})
+    """Every view and macro a mart reads, directly or through others (warehouse.build.reads_transitively)."""
+    return reads_transitively({path.stem for path in model_files() if path.parent.name == "marts"})
 
 
 def rules_doc_files() -> list[str]:
@@ -89,7 +72,7 @@ def test_stored_facts_are_intermediate_and_never_read_today():
     assert {files[name].parent.name for name in facts} == {"intermediate"}
     assert {"int_evidence_periods", "int_in_post_periods", "int_target_evidence"} <= set(facts)
     for name in facts:
-        for read in read_transitively({name}):
+        for read in reads_transitively({name}):
             text = re.sub(r"--[^\n]*", "", files[read].read_text()).lower()
             assert not re.search(r"current_date|current_timestamp|now\(|today\(", text), (name, read)
 

@@ -96,28 +96,28 @@ def stored_facts() -> dict[str, str]:
     return facts
 
 
-def fact_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """The loaded tables each stored fact reads, directly or through other models (by name, outside comments;
-    a name that merely looks like a table only adds a table, so the answer errs on the side of refreshing)."""
+def reads_transitively(start: set[str], tables: set[str] = frozenset()) -> set[str]:
+    """The models named in `start` and every model (and table of `tables`) they read, directly or through other
+    models: by name, in the SQL outside comments (a name that merely looks like one only adds it)."""
     texts = {path.stem: re.sub(r"--[^\n]*", "", path.read_text()) for path in model_files()}
+    names = set(texts) | set(tables)
+    seen, todo = set(start), list(start)
+    while todo:
+        current = todo.pop()
+        for name in names:
+            if name not in seen and name != current and re.search(rf"\b{name}\b", texts[current]):
+                seen.add(name)
+                if name in texts:
+                    todo.append(name)
+    return seen
+
+
+def fact_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The loaded tables each stored fact reads, directly or through other models (erring on the side of more)."""
     facts = stored_facts()
     tables = {name for (name,) in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()} - set(facts)
-
-    def reads(name: str) -> set[str]:
-        return {other for other in set(texts) | tables if other != name and re.search(rf"\b{other}\b", texts[name])}
-
-    inputs = {}
-    for fact in facts:
-        seen, todo = set(), [fact]
-        while todo:
-            for read in reads(todo.pop()):
-                if read not in seen:
-                    seen.add(read)
-                    if read in texts:
-                        todo.append(read)
-        inputs[fact] = seen & tables
-    return inputs
+    return {fact: reads_transitively({fact}, tables) & tables for fact in facts}
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None,
