@@ -36,7 +36,7 @@ REASON_LABELS = {
     "tenure": "Minimum time not reached",
     "training": "Training out of date",
     "awaiting_signoff": "Awaiting sign-off",
-    "expired": "Evidence over two years old",
+    "expired": "Evidence too old to count",
     "rejected": "Evidence rejected",
     "no_evidence": "No evidence",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, settings_words
 from dashboard.connection import ask
 from dashboard.downloads import generated_at, workbook_bytes
 from dashboard.filters import framework_label
@@ -15,11 +15,8 @@ from warehouse.queries import Filters, Viewer
 AT_RISK, COVERED, ENTRY_ROLE = "At risk", "Covered", "Entry role"
 SHORTLIST_SIZE = 5  # candidates per role in the pack's shortlist, in bench order
 DECISIONS = ("Decision", "Owner", "Action date")  # left empty for the meeting to fill in
-FORECAST_ASSUMPTION = (
-    "A future date answers: who will be ready by then if they keep their mandatory training current, with the "
-    "evidence recorded today ageing as it will. Mandatory courses current today are assumed renewed when they lapse; "
-    "a course already lapsed stays lapsed until a new record is loaded. Evidence two years old on that date no longer "
-    "counts, and nothing not yet recorded is invented.")
+FORECAST_QUESTION = ("A future date answers: who will be ready by then if they keep their mandatory training "
+                     "current, with the evidence recorded today ageing as it will.")
 BANDS = ("Ready now: every entry requirement of the role met today. Ready within 12 months: not ready today, ready "
          "on the forecast date. Ready in 1 to 2 years: at least half of the entry requirements met today. Longer "
          "term: at least a quarter met today. Below a quarter: not on the bench.")
@@ -126,11 +123,17 @@ def shortlist_table(candidates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataF
     return table
 
 
+def forecast_assumption(filters: Filters) -> str:
+    """What a future date assumes, with the evidence window of the frameworks in view (framework_settings)."""
+    settings = ask(queries.framework_settings, filters.framework)
+    return f"{FORECAST_QUESTION} {settings_words.forecast_assumption(settings)}"
+
+
 def about(viewer: Viewer, filters: Filters, forecast_date=None) -> dict[str, object]:
     return {
         "As-of date": filters.as_of,
         "Forecast date": forecast_date if forecast_date is not None else "",
-        "Forecast assumption": FORECAST_ASSUMPTION,
+        "Forecast assumption": forecast_assumption(filters),
         "Bench": BANDS,
         "Risk": RISK_RULE,
         "Framework": framework_label(filters.framework),

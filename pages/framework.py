@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import glossary
+from dashboard import glossary, settings_words
 from dashboard.connection import ask
 from dashboard.downloads import table
 from dashboard.filters import framework_label
@@ -44,6 +44,9 @@ search = right.text_input("Search the criteria", key="framework-search", placeho
 duties = roles.loc[roles["role_code"] == role, "duties"].iloc[0]
 if isinstance(duties, str) and duties:
     st.caption(plain(duties))
+settings = ask(queries.framework_settings, roles.loc[roles["role_code"] == role, "framework"].iloc[0])
+if not settings.empty:
+    st.caption(f"**Rules of this framework.** {settings_words.framework_rules(settings.iloc[0])}")
 
 criteria = ask(queries.framework_criteria, role, search.strip())
 if criteria.empty:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, glossary
+from dashboard import charts, glossary, settings_words
 from dashboard import evidence as evidence_forms
 from dashboard.connection import ask
 from dashboard.downloads import table
@@ -25,10 +25,6 @@ STATUS_HELP = {
     "top_of_role": "Already at the highest level of their role: their next step is another role (see Succession).",
 }
 LAPSE_WORDS = {**{reason: label.lower() for reason, label in charts.REASON_LABELS.items()}, "left": "left"}
-FORECAST_ASSUMPTION = (
-    "mandatory courses current today are renewed when they lapse, while a course already lapsed stays lapsed "
-    "until a new record is loaded; evidence two years old on the date no longer counts; and nothing not yet "
-    "recorded is invented.")
 
 
 viewer, filters = start_page()
@@ -51,8 +47,9 @@ def tiles_css() -> str:
 
 st.title("Readiness overview")
 st.caption(describe(filters))
+forecast_assumption = settings_words.forecast_assumption(ask(queries.framework_settings, filters.framework))
 if filters.as_of > dt.date.today():
-    st.info(f"A future date: who will be ready by {filters.as_of:%d %b %Y}, assuming that {FORECAST_ASSUMPTION}",
+    st.info(f"A future date: who will be ready by {filters.as_of:%d %b %Y}. {forecast_assumption}",
             icon=":material/event_upcoming:")
 
 overview = ask(queries.overview_figures, viewer, filters)
@@ -81,7 +78,7 @@ for area, months in zip(ahead, queries.FORWARD_MONTHS, strict=False):
     with area.container(border=True, key=f"tile-ready-by-{months}"):
         st.metric(f"Ready by {forward['ready_by']:%d %b %Y}", forward["ready"],
                   delta=forward["ready"] - forward["ready_today"], delta_color="normal",
-                  help=f"Who will be ready on that date, assuming that {FORECAST_ASSUMPTION}")
+                  help=f"Who will be ready on that date. {forecast_assumption}")
         st.markdown(people_link(filters, {"status": "ready", "as_of": forward["ready_by"].isoformat()}))
     if forward["lapsing"]:
         reasons = ask(queries.lapse_reasons, viewer, filters, months)
@@ -99,7 +96,7 @@ with ahead[-1].container(border=True, key="tile-training_expired"):
     st.metric("Expired mandatory training", figures["expired_mandatory_training"],
               help="People with at least one mandatory course out of date.")
     st.markdown(people_link(filters, {"status": "training_expired"}))
-st.caption(f"Looking ahead, the figures assume that {FORECAST_ASSUMPTION}")
+st.caption(f"Looking ahead: {forecast_assumption}")
 waits = ask(queries.oldest_waits_by_team, viewer, filters)
 if not waits.empty:
     overdue, limit = int(waits["overdue"].sum()), int(waits["overdue_after_working_days"].max())

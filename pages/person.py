@@ -207,7 +207,7 @@ if not met.empty:
                 "Requirement": group["requirement_id"],
                 "Wording": group["criterion"].map(glossary.flagged),
                 "Evidence date": group["evidence_date"],
-                "Evidence two years old on": group["evidence_expires_date"],
+                "Evidence stops counting on": group["evidence_expires_date"],
             }), f"{person['name']} {category} met", plain=True, download=not print_view, key=f"download-{category}")
 
 evidence = ask(queries.person_evidence, viewer, filters.as_of, wanted)

@@ -6,7 +6,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, glossary
+from dashboard import charts, glossary, settings_words
 from dashboard.audit import logged_download, record_view
 from dashboard.connection import ask
 from dashboard.downloads import MAX_ROWS_SHOWN, table
@@ -14,10 +14,10 @@ from dashboard.filters import describe
 from dashboard.pack import (
     AT_RISK,
     BANDS,
-    FORECAST_ASSUMPTION,
     RISK_RULE,
     backfill_table,
     candidates_table,
+    forecast_assumption,
     meeting_pack,
     roles_table,
 )
@@ -40,8 +40,9 @@ st.caption(describe(filters) + ". Candidates for a role are the people in post i
            "immediately below in the same framework, unless the framework names its feeders), within the teams and "
            "ranges chosen.")
 
+assumption = forecast_assumption(filters)
 if filters.as_of > dt.date.today():
-    st.info(f"A future date ({filters.as_of:%d %b %Y}). {FORECAST_ASSUMPTION}", icon=":material/event_upcoming:")
+    st.info(f"A future date ({filters.as_of:%d %b %Y}). {assumption}", icon=":material/event_upcoming:")
 
 # The summary and the chosen role's candidates come from one pass over the bench (the role chosen
 # last time, or the first with anyone on its bench).
@@ -65,13 +66,15 @@ columns[1].metric("Roles at risk", int(summary["at_risk"].sum()), help=RISK_RULE
 columns[2].metric(glossary.CANDIDATES_READY_NOW.name, int(filled_from_within["ready_now"].sum()),
                   help=glossary.CANDIDATES_READY_NOW.meaning)
 columns[3].metric(f"Ready on {forecast_date:%d %b %Y}", int(filled_from_within["ready_within_12_months"].sum()),
-                  help="The 'ready now' count with the as-of date set 12 months on. " + FORECAST_ASSUMPTION)
+                  help="The 'ready now' count with the as-of date set 12 months on. " + assumption)
 lapsing = int(filled_from_within["lapsing_within_12_months"].sum())
 if lapsing:
     st.caption(f"{lapsing} of the candidates ready now will not be ready on {forecast_date:%d %b %Y}: some of the "
-               "evidence they were assessed on will then be two years old and no longer count, unless it is renewed.")
+               "evidence they were assessed on will then be too old to count "
+               f"({settings_words.evidence_window(ask(queries.framework_settings, filters.framework))}), unless it is "
+               "renewed.")
 with st.expander("How the bench, the forecast and the risk are worked out"):
-    st.markdown(f"- **Bench.** {BANDS}\n- **Forecast.** {FORECAST_ASSUMPTION}\n- **Risk.** {RISK_RULE}")
+    st.markdown(f"- **Bench.** {BANDS}\n- **Forecast.** {assumption}\n- **Risk.** {RISK_RULE}")
 
 if len(filled_from_within):
     st.altair_chart(charts.succession_chart(summary))

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, downloads, glossary
+from dashboard import charts, downloads, glossary, settings_words
 from dashboard import evidence as evidence_forms
 from dashboard.audit import record_view
 from dashboard.connection import ask
@@ -17,7 +17,7 @@ from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
 # The next-action tabs; a tab's name is its value in the URL (?actions=...).
-ACTIONS = ("Awaiting sign-off", "Training expiring in 60 days", "Evidence passing two years in 90 days",
+ACTIONS = ("Awaiting sign-off", "Training expiring in 60 days", "Evidence going out of date in 90 days",
            "Minimum time completing in 90 days")
 
 
@@ -146,12 +146,13 @@ if training_tab.open:
 if evidence_tab.open:
     with evidence_tab:
         evidence = ask(queries.evidence_expiring, viewer, filters, 90)
-        st.caption(f"{len(evidence):,} requirement(s) met today on evidence that turns two years old within 90 days: "
-                   "time to renew it.")
-        table(pd.DataFrame({"Two years old on": evidence["evidence_expires_date"], "Name": evidence["name"],
+        window = settings_words.evidence_window(ask(queries.framework_settings, filters.framework))
+        st.caption(f"{len(evidence):,} requirement(s) met today on evidence that stops counting within 90 days "
+                   f"(approved evidence counts for {window}): time to renew it.")
+        table(pd.DataFrame({"Stops counting on": evidence["evidence_expires_date"], "Name": evidence["name"],
                             "Staff ID": evidence["staff_id"], "Team": evidence["team"], "Requirement": evidence["requirement_id"],
                             "Wording": evidence["criterion"].map(glossary.flagged)}),
-              "evidence passing two years", empty="No evidence turns two years old in the next 90 days.")
+              "evidence going out of date", empty="No evidence stops counting in the next 90 days.")
 if tenure_tab.open:
     with tenure_tab:
         tenure = ask(queries.tenure_completing, viewer, filters, 90)

@@ -96,7 +96,7 @@ def test_blocker_chart_uses_the_reason_palette_and_plain_reasons():
     chart_spec = spec("blockers")
     colour = chart_spec["encoding"]["color"]
     assert colour["scale"]["domain"] == ["Minimum time not reached", "Training out of date", "Awaiting sign-off",
-                                         "Evidence over two years old", "Evidence rejected", "No evidence"]
+                                         "Evidence too old to count", "Evidence rejected", "No evidence"]
     assert colour["scale"]["range"] == [charts.REASON_COLOURS[reason] for reason in charts.REASON_LABELS]
     assert colour["legend"]["title"] == "Why"
     labels = {row["Requirement"] for row in values(chart_spec)}

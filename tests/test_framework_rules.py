@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from test_loaders import EVIDENCE_HEADER, FRAMEWORK_HEADER, FRAMEWORK_ROWS, STAFF_HEADER, log, snapshot, write_csv
 
@@ -214,3 +215,39 @@ def test_the_evidence_window_in_the_rules_file_changes_every_answer(tmp_path):
     assert [ready for _, ready in answers[36]["trend"]] == [1, 1, 1, 1]
     assert answers[24]["person"][:2] == ["not met", dt.date(2026, 3, 1)]
     assert answers[36]["person"][0] == "met" and answers[36]["person"][2] == dt.date(2027, 3, 1)
+
+
+def _page(path: str, params: dict):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(path)
+    at.run()
+    assert not at.exception and not at.error, [item.value for item in [*at.exception, *at.error]]
+    return at
+
+
+def _words(at) -> str:
+    return " ".join(str(element.value) for kind in (at.caption, at.info, at.markdown) for element in kind)
+
+
+@pytest.mark.parametrize("months", [24, 36])
+def test_the_pages_state_the_evidence_window_the_rules_file_gives(tmp_path, monkeypatch, local_admin, months):
+    # On 15 January 2027 the evidence of 1 March 2024 counts only under 36 months, until 1 March 2027: the Team
+    # page lists it as going out of date; under 24 months it stopped counting on 1 March 2026.
+    monkeypatch.setenv("PROGRESSION_DB", str(_workforce(tmp_path, months)))
+    as_of = {"as_of": "2027-01-15"}
+    team = _page("pages/team.py", {**as_of, "team": "Alpha", "actions": "Evidence going out of date in 90 days"})
+    [tab] = [tab for tab in team.tabs if tab.label == "Evidence going out of date in 90 days"]
+    assert f"approved evidence counts for {months} months" in tab.caption[0].value
+    going = [pd.Timestamp(day).date() for day in tab.dataframe[0].value["Stops counting on"]] if tab.dataframe else []
+    assert going == ([dt.date(2027, 3, 1)] if months == 36 else [])
+    overview = _page("pages/overview.py", as_of)
+    assert f"Approved evidence counts for {months} months from its date" in _words(overview)
+    framework = _page("pages/framework.py", {})
+    assert f"Evidence counts for {months} months from its date" in _words(framework)
+    for at in (team, overview, framework):
+        assert "two years" not in _words(at).lower()

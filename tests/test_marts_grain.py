@@ -44,6 +44,7 @@ GRAINS = {
     "framework_levels": ("framework_levels", ["role_code", "level"]),
     "framework_criteria": ("framework_criteria", ["criterion_id"]),
     "criteria_categories": ("criteria_categories", ["framework", "category"]),
+    "framework_settings": ("framework_settings", ["framework"]),
     "staff_directory": ("staff_directory", ["staff_id"]),
     "evidence_history": ("evidence_history", ["staff_id", "criterion_id", "evidence_date"]),
     "acting_periods": ("acting_periods", ["staff_id", "start_date"]),

@@ -88,11 +88,20 @@ def test_no_evidence_window_is_written_into_the_sql():
                  if path.parent.name != "migrations"
                  and re.search(r"2 year|interval '2|730", path.read_text(), re.IGNORECASE)]
     assert offenders == []
+    # One rule reads each setting; framework_settings only shows it to pages.
     for setting, reader in (("evidence_window_months", "int_evidence_periods"),
                             ("time_criteria_need_training", "int_time_requirement_dates")):
-        readers = [path.stem for path in model_files()
-                   if path.parent.name != "staging" and setting in path.read_text()]
-        assert readers == [reader]
+        readers = sorted(path.stem for path in model_files()
+                         if path.parent.name != "staging" and setting in path.read_text())
+        assert readers == sorted([reader, "framework_settings"])
+
+
+def test_no_page_writes_the_evidence_window_in_words():
+    # A council may set 36 months: words about the window are built from framework_settings (dashboard.settings_words).
+    offenders = [str(path.relative_to(ROOT)) for folder in ("pages", "dashboard", "warehouse")
+                 for path in (ROOT / folder).rglob("*.*") if path.suffix in (".py", ".sql")
+                 and re.search(r"two.years? old|passing two years|over two years|two-year", path.read_text(), re.I)]
+    assert offenders == []
 
 
 def test_every_table_is_documented():

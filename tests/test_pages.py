@@ -21,7 +21,7 @@ PAGES = ["pages/overview.py", "pages/team.py", "pages/person.py", "pages/blocker
 TODAY = dt.date.today()
 LONG_AGO = dt.date(2000, 1, 1)  # before anyone in the demo was in post
 OVERVIEW_VIEWS = ["By team and range", "Over 24 months", "What holds people back"]
-ACTIONS = ["Awaiting sign-off", "Training expiring in 60 days", "Evidence passing two years in 90 days",
+ACTIONS = ["Awaiting sign-off", "Training expiring in 60 days", "Evidence going out of date in 90 days",
            "Minimum time completing in 90 days"]
 
 

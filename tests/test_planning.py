@@ -178,6 +178,25 @@ def test_thresholds_are_held_once():
         warehouse.con.close()
 
 
+def test_the_pages_words_for_the_thresholds_are_the_settings_held_once():
+    # The Succession page and the meeting pack explain the bands and the risk rule in words; those words must say
+    # what succession_settings holds (change a threshold there and this fails until the words follow).
+    from dashboard.pack import BANDS, RISK_RULE
+
+    warehouse = PlanningWarehouse()
+    try:
+        (row,) = warehouse.rows("select * from succession_settings")
+    finally:
+        warehouse.con.close()
+    shares = {0.25: "a quarter", 0.5: "half"}
+    assert f"at least {shares[float(row['ready_in_1_to_2_years_coverage'])]} of the entry requirements" in BANDS
+    assert f"at least {shares[float(row['minimum_coverage'])]} met today. Below" in BANDS
+    assert f"Ready within {row['forecast_months']} months" in BANDS
+    assert f"fewer than {row['safe_ready_now']} candidate ready now" in RISK_RULE
+    assert f"fewer than {row['safe_ready_within_12_months']} ready on the forecast date" in RISK_RULE
+    assert f"({row['forecast_months']} months on)" in RISK_RULE
+
+
 def test_incumbents_and_backfill(planning):
     covered(planning.staff("OFF1", level="C", team="North"), "OFF1", SENIOR_ENTRY)
     planning.staff("SEN1", role_code="SEN", level="A", team="South")
@@ -350,7 +369,7 @@ def test_the_meeting_pack_is_a_workbook_a_meeting_can_work_from(app_db):
     import duckdb
     import openpyxl
 
-    from dashboard.pack import DECISIONS, FORECAST_ASSUMPTION, SHORTLIST_SIZE, meeting_pack
+    from dashboard.pack import DECISIONS, SHORTLIST_SIZE, meeting_pack
 
     today = dt.date.today()
     workbook = openpyxl.load_workbook(io.BytesIO(meeting_pack(ADMIN, Filters(today))))
@@ -362,9 +381,12 @@ def test_the_meeting_pack_is_a_workbook_a_meeting_can_work_from(app_db):
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(min_row=2, values_only=True)}
     assert about["As-of date"].date() == today and workbook["About"]["B2"].number_format == "d mmm yyyy"
-    assert about["Forecast assumption"] == FORECAST_ASSUMPTION
+    assert about["Forecast assumption"].startswith("A future date answers")
     con = duckdb.connect(str(app_db), read_only=True)
     try:
+        # The demo's frameworks all keep one window; the assumption states it as their rules files give it.
+        (window,) = con.execute("select distinct evidence_window_months from framework_settings").fetchone()
+        assert f"Approved evidence counts for {window} months from its date" in about["Forecast assumption"]
         summary = {row[0]: row[1:] for row in con.execute(
             "select role_title, at_risk, in_post from succession_summary_on(?)", [today]).fetchall()}
         bench = con.execute("select role_title, name, bench_order, coverage from succession_on(?) "

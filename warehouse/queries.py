@@ -587,6 +587,16 @@ def framework_roles(con, framework: str | None = None) -> pd.DataFrame:
     return query(con, sql, {"framework": framework})
 
 
+def framework_settings(con, framework: str | None = None) -> pd.DataFrame:
+    """Each framework's rule settings (evidence window, training with time-based criteria, mandatory courses)."""
+    sql = """
+        select framework, evidence_window_months, time_criteria_need_training, mandatory_courses
+        from framework_settings where ($framework is null or framework = $framework)
+        order by framework
+    """
+    return query(con, sql, {"framework": framework})
+
+
 def framework_criteria(con, role_code: str, search: str = "") -> pd.DataFrame:
     """A role's criteria by level and category, optionally only those containing `search` (any case)."""
     sql = """
@@ -694,7 +704,7 @@ def categories(con, framework: str | None = None) -> list[str]:
 
 
 # A forward-looking figure is, by definition, the as-of replay of its date: "ready by X" is the "ready now" count of
-# readiness_on(X) over the same scope and filters. So it can be lower than today's (evidence passes two years).
+# readiness_on(X) over the same scope and filters. So it can be lower than today's (evidence stops counting).
 # The Overview's forward-looking figures: months after the as-of date.
 FORWARD_MONTHS = (3, 12)
 SCOPED_LATER = _scoped("scoped_later", "readiness_on($ready_by)")

@@ -57,7 +57,7 @@ unmet as (
                         else '' end
             when 'training' then 'Renew mandatory training: ' || coalesce(training_out.courses, 'see the training record')
             when 'awaiting_signoff' then 'Sign off the evidence submitted for it'
-            when 'expired' then 'Submit new evidence: the latest approved evidence is over two years old'
+            when 'expired' then 'Submit new evidence: the latest approved evidence is too old to count'
             when 'rejected' then 'Submit new evidence: the last was rejected (see the assessor''s note below)'
             else 'Gather evidence and submit it for sign-off'
         end as next_step,
@@ -80,7 +80,7 @@ unmet as (
 ),
 
 renew_evidence as (
-    -- Met today on evidence that turns two years old within 90 days: renew it before it stops counting.
+    -- Met today on evidence that stops counting within 90 days: renew it before it stops counting.
     select
         staff_id,
         'renew' as kind,
@@ -89,7 +89,7 @@ renew_evidence as (
         criterion,
         null as reason,
         'person' as next_actor,
-        'Renew the evidence before it turns two years old' as next_step,
+        'Renew the evidence before it stops counting' as next_step,
         evidence_expires_date as due_date,
         'Stops counting on' as due_label,
         false as is_overdue,
