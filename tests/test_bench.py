@@ -16,7 +16,18 @@ import pytest
 
 from bench import peer
 from bench.generate import generate
-from bench.run import TABS, VIEWS, largest_team, page_files, page_renders, render_report, run_step, targets
+from bench.run import (
+    ANSWER_COPY,
+    FAIR_FLOOR_TARGETS,
+    TABS,
+    VIEWS,
+    largest_team,
+    page_files,
+    page_renders,
+    render_report,
+    run_step,
+    targets,
+)
 
 AS_OF = dt.date(2025, 6, 30)
 STAFF = 1000
@@ -152,6 +163,9 @@ def test_the_harness_runs_the_views_and_the_peer(bench_db, tmp_path, capsys):
     assert steps["peer check"]["note"].startswith("identical")
     assert steps["polars peer check"]["note"].startswith("identical")
     assert "DuckDB threads" in steps["floor: readiness (fair)"]["note"]
+    for name in FAIR_FLOOR_TARGETS:  # each held to the fair floor has its answer's copy timed beside it, same rows
+        rows_of_view = steps[name]["note"].removesuffix(" rows")
+        assert steps[f"{ANSWER_COPY}{name}"]["note"].startswith(f"{rows_of_view} rows of "), name
     results = {"1000": {"size": 1000, "as_of": AS_OF.isoformat(), "seed": 11, "repeat": 1, "rows": rows},
                "machine": {"cores": 2, "cpu": "test", "memory_gib": 1, "python": "3", "duckdb": "2", "pandas": "3"}}
     report = render_report(results)
