@@ -5,10 +5,29 @@
 -- the requirements left unmet get a row and a second look for their dates
 create or replace macro int_unmet_requirements_on(as_of_dates) as table
 with
-in_post as not materialized (
-    select as_of_date, staff_id, staff_key, name, team, range, framework, role_code, target_level, target_level_id,
-    from int_staff_in_post_on(as_of_dates)
+time_rows as (
+    select * from int_time_requirements_on(as_of_dates)
     where target_level is not null
+),
+
+in_post as (
+    -- One row per person, folded from their rows of int_time_requirements_on (which carry the person): the
+    -- rows of an aggregate feed the joins below on every thread, where a scan of the people in post (one
+    -- row group at 100,000 people) may feed them on one, as the planner chooses.
+    select
+        as_of_date,
+        staff_key,
+        any_value(staff_id) as staff_id,
+        any_value(name) as name,
+        any_value(team) as team,
+        any_value(range) as range,
+        any_value(framework) as framework,
+        any_value(role_code) as role_code,
+        any_value(target_level) as target_level,
+        any_value(target_level_id) as target_level_id,
+        bit_or(case when is_met then requirement_bit else 0::ubigint end) as time_met_mask,
+    from time_rows
+    group by as_of_date, staff_key
 ),
 
 bits as (
@@ -50,17 +69,8 @@ time_facts as (
     select
         as_of_date, staff_key, requirement_id, requirement_bit, is_all_time_based, is_met, has_tenure_reason,
         is_waiting_on_tenure, tenure_due_date, tenure_date,
-    from int_time_requirements_on(as_of_dates)
+    from time_rows
     where requirement_id is not null
-),
-
-time_masks as (
-    select
-        as_of_date,
-        staff_key,
-        bit_or(case when is_met then requirement_bit else 0::ubigint end) as met_mask,
-    from time_facts
-    group by as_of_date, staff_key
 ),
 
 unmet as (
@@ -86,9 +96,8 @@ unmet as (
     from in_post
     join requirements on requirements.level_id = in_post.target_level_id
     left join evidence_masks using (as_of_date, staff_key)
-    left join time_masks using (as_of_date, staff_key)
     where (
-        (coalesce(evidence_masks.current_mask, 0::ubigint) | coalesce(time_masks.met_mask, 0::ubigint))
+        (coalesce(evidence_masks.current_mask, 0::ubigint) | in_post.time_met_mask)
         & requirements.requirement_bit
     ) = 0
 ),
