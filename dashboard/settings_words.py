@@ -32,7 +32,7 @@ def forecast_assumption(settings: pd.DataFrame) -> str:
     """What a future as-of date assumes (the forecast is the as-of replay of its date), in sentences."""
     return ("Mandatory courses current today are assumed renewed when they lapse; a course already lapsed stays "
             "lapsed until a new record is loaded. Approved evidence counts for "
-            f"{evidence_window(settings)} from its date, so evidence that old on the date no longer counts. "
+            f"{evidence_window(settings)} from its date and then stops counting. "
             "Nothing not yet recorded is invented.")
 
 
