@@ -282,8 +282,8 @@ def page_files() -> list[str]:
 # when more than 1,000 people are in scope, so it is also timed on the largest team, with each of its tabs.
 TABS = {
     "pages/overview.py": ("view", ("Over 24 months", "What holds people back")),
-    "pages/team.py": ("actions", ("Training expiring in 60 days", "Evidence going out of date in 90 days",
-                                  "Minimum time completing in 90 days")),
+    "pages/team.py": ("actions", ("Training expiring soon", "Evidence going out of date soon",
+                                  "Minimum time completing soon")),
 }
 TEAM_PAGE = "pages/team.py"
 

@@ -16,9 +16,10 @@ from dashboard.text import counted, plain
 from warehouse import queries
 
 HEATMAP_MAX_PEOPLE = 40
-# The next-action tabs; a tab's name is its value in the URL (?actions=...).
-ACTIONS = ("Awaiting sign-off", "Training expiring in 60 days", "Evidence going out of date in 90 days",
-           "Minimum time completing in 90 days")
+# The next-action tabs; a tab's name is its value in the URL (?actions=...). The names hold no number of days, so
+# a link keeps working if keep_in_date_settings changes; each tab states its horizon from there.
+ACTIONS = ("Awaiting sign-off", "Training expiring soon", "Evidence going out of date soon",
+           "Minimum time completing soon")
 
 
 viewer, filters = start_page()
@@ -126,6 +127,7 @@ if st.query_params.get("actions") not in (None, *ACTIONS):
     ignored_notice([f"tab “{quoted(st.query_params['actions'])}” (no such tab; showing {ACTIONS[0]})"])
     del st.query_params["actions"]
 awaiting_tab, training_tab, evidence_tab, tenure_tab = st.tabs(list(ACTIONS), key="actions", bind="query-params")
+horizon = ask(queries.keep_in_date_settings)
 if awaiting_tab.open:
     with awaiting_tab:
         # Only the rows drawn are fetched; the CSV asks for them all when it is clicked.
@@ -137,27 +139,30 @@ if awaiting_tab.open:
               all_rows=lambda: awaiting_table(ask(queries.awaiting_signoff, viewer, filters)))
 if training_tab.open:
     with training_tab:
-        training = ask(queries.training_expiring, viewer, filters, 60)
-        st.caption(f"{len(training):,} mandatory course record(s) run out within 60 days of the as-of date.")
+        days = horizon["training_expiring_days"]
+        training = ask(queries.training_expiring, viewer, filters, days)
+        st.caption(f"{len(training):,} mandatory course record(s) run out within {days} days of the as-of date.")
         table(pd.DataFrame({"Expires": training["expires_on"], "Name": training["name"],
                             "Staff ID": training["staff_id"], "Team": training["team"],
                             "Course": training["course"]}),
-              "training expiring", empty="No mandatory training runs out in the next 60 days.")
+              "training expiring", empty=f"No mandatory training runs out in the next {days} days.")
 if evidence_tab.open:
     with evidence_tab:
-        evidence = ask(queries.evidence_expiring, viewer, filters, 90)
+        days = horizon["evidence_expiring_days"]
+        evidence = ask(queries.evidence_expiring, viewer, filters, days)
         window = settings_words.evidence_window(ask(queries.framework_settings, filters.framework))
-        st.caption(f"{len(evidence):,} requirement(s) met today on evidence that stops counting within 90 days "
+        st.caption(f"{len(evidence):,} requirement(s) met today on evidence that stops counting within {days} days "
                    f"(approved evidence counts for {window}): time to renew it.")
         table(pd.DataFrame({"Stops counting on": evidence["evidence_expires_date"], "Name": evidence["name"],
                             "Staff ID": evidence["staff_id"], "Team": evidence["team"], "Requirement": evidence["requirement_id"],
                             "Wording": evidence["criterion"].map(glossary.flagged)}),
-              "evidence going out of date", empty="No evidence stops counting in the next 90 days.")
+              "evidence going out of date", empty=f"No evidence stops counting in the next {days} days.")
 if tenure_tab.open:
     with tenure_tab:
-        tenure = ask(queries.tenure_completing, viewer, filters, 90)
-        st.caption(f"{len(tenure):,} minimum time(s) at level complete within 90 days.")
+        days = horizon["tenure_completing_days"]
+        tenure = ask(queries.tenure_completing, viewer, filters, days)
+        st.caption(f"{len(tenure):,} minimum time(s) at level complete within {days} days.")
         table(pd.DataFrame({"Completes on": tenure["tenure_date"], "Name": tenure["name"],
                             "Staff ID": tenure["staff_id"], "Team": tenure["team"],
                             "Requirement": tenure["requirement_id"], "Wording": tenure["criterion"].map(glossary.flagged)}),
-              "minimum time completing", empty="Nobody completes their minimum time in the next 90 days.")
+              "minimum time completing", empty=f"Nobody completes their minimum time in the next {days} days.")

@@ -240,8 +240,8 @@ def test_the_pages_state_the_evidence_window_the_rules_file_gives(tmp_path, monk
     # page lists it as going out of date; under 24 months it stopped counting on 1 March 2026.
     monkeypatch.setenv("PROGRESSION_DB", str(_workforce(tmp_path, months)))
     as_of = {"as_of": "2027-01-15"}
-    team = _page("pages/team.py", {**as_of, "team": "Alpha", "actions": "Evidence going out of date in 90 days"})
-    [tab] = [tab for tab in team.tabs if tab.label == "Evidence going out of date in 90 days"]
+    team = _page("pages/team.py", {**as_of, "team": "Alpha", "actions": "Evidence going out of date soon"})
+    [tab] = [tab for tab in team.tabs if tab.label == "Evidence going out of date soon"]
     assert f"approved evidence counts for {months} months" in tab.caption[0].value
     going = [pd.Timestamp(day).date() for day in tab.dataframe[0].value["Stops counting on"]] if tab.dataframe else []
     assert going == ([dt.date(2027, 3, 1)] if months == 36 else [])

@@ -24,6 +24,7 @@ GRAINS = {
     "tenure_completing_on": ("tenure_completing_on($d, 400)", ["staff_id", "requirement_id"]),
     "blockers_on": ("blockers_on($d)", ["team", "requirement_id"]),
     "blockers": ("blockers", ["team", "requirement_id"]),
+    "blockers_on (whole scope)": ("blockers_on($d, by_team := false)", ["requirement_id"]),
     "succession_on": ("succession_on($d)", ["role_code", "staff_id"]),
     "succession": ("succession", ["role_code", "staff_id"]),
     "succession_summary_on": ("succession_summary_on($d)", ["role_code"]),
@@ -36,6 +37,8 @@ GRAINS = {
     "access_status": ("access_status", ["email"]),
     "incomplete_criteria": ("incomplete_criteria", ["criterion_id"]),
     "mandatory_training_on": ("mandatory_training_on($d)", ["staff_id", "course"]),
+    "training_expiring_on": ("training_expiring_on($d, 400)", ["staff_id", "course"]),
+    "keep_in_date_settings": ("keep_in_date_settings", ["training_expiring_days"]),
     # A training renewal has no requirement: its course (in `criterion`) tells it apart.
     "next_actions_on": ("(select *, coalesce(requirement_id, criterion) as action from next_actions_on($d))",
                         ["staff_id", "kind", "action"]),

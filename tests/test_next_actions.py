@@ -482,3 +482,21 @@ def test_a_long_list_draws_its_first_rows_but_counts_them_all(app_db, sql, monke
     (people,) = sql("""select count(distinct staff_id) from stg_evidence join staff_in_post_on(?::date) using (staff_id)
                        where status = 'submitted' and evidence_date <= ?""", [TODAY, TODAY])[0]
     assert any(f"Showing the first 3 of {people:,} rows" in caption.value for caption in at.caption)
+
+
+def test_the_persons_renewals_are_the_team_pages_keep_in_date_rows(sql):
+    # The Person page's renewals and the Team page's tabs read the same marts with the same days
+    # (keep_in_date_settings), so they list the same courses and requirements with the same dates.
+    (training_days, evidence_days), = sql(
+        "select training_expiring_days, evidence_expiring_days from keep_in_date_settings")
+    for day in (TODAY, TODAY - dt.timedelta(days=300)):
+        renewals = sql("""select staff_id, criterion, due_date from next_actions_on(?::date)
+                          where kind = 'renew' and requirement_id is null order by all""", [day])
+        expiring = sql("select staff_id, course, expires_date from training_expiring_on(?::date, ?) order by all",
+                       [day, training_days])
+        assert renewals == expiring and expiring
+        renewals = sql("""select staff_id, requirement_id, due_date from next_actions_on(?::date)
+                          where kind = 'renew' and requirement_id is not null order by all""", [day])
+        expiring = sql("""select staff_id, requirement_id, evidence_expires_date from evidence_expiring_on(?::date, ?)
+                          order by all""", [day, evidence_days])
+        assert renewals == expiring and expiring

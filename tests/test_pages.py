@@ -21,8 +21,8 @@ PAGES = ["pages/overview.py", "pages/team.py", "pages/person.py", "pages/blocker
 TODAY = dt.date.today()
 LONG_AGO = dt.date(2000, 1, 1)  # before anyone in the demo was in post
 OVERVIEW_VIEWS = ["By team and range", "Over 24 months", "What holds people back"]
-ACTIONS = ["Awaiting sign-off", "Training expiring in 60 days", "Evidence going out of date in 90 days",
-           "Minimum time completing in 90 days"]
+ACTIONS = ["Awaiting sign-off", "Training expiring soon", "Evidence going out of date soon",
+           "Minimum time completing soon"]
 
 
 def open_app(page: str | None = None, params: dict | None = None, run: bool = True, **state) -> AppTest:
@@ -204,6 +204,10 @@ def test_team_next_actions_run_only_the_open_tab_and_a_link_reopens_it(app_db, s
     count = int(shown.split(" ")[0].replace(",", ""))
     rows = len(at.tabs[opened].dataframe[0].value) if at.tabs[opened].dataframe else 0
     assert count == rows, shown
+    if opened:  # each keep-in-date tab states the days it looks ahead, as keep_in_date_settings holds them
+        setting = ("training_expiring_days", "evidence_expiring_days", "tenure_completing_days")[opened - 1]
+        (days,) = sql(f"select {setting} from keep_in_date_settings")[0]
+        assert f"within {days} days" in shown, shown
 
 
 def test_team_page_asks_for_a_team_when_too_many_people_to_list(app_db, sql, monkeypatch):

@@ -90,6 +90,20 @@ def test_blockers_add_up_to_gaps(warehouse, workforce):
     only = warehouse.con.execute(
         "select count(*) from readiness_on(?) where requirements_missing = 1", [D]).fetchone()[0]
     assert blockers == (gaps, gaps, only)
+    # gaps_on's is_only_blocker is readiness_on's "one requirement missing", person by person.
+    assert warehouse.con.execute("""
+        select count(*) from gaps_on(?) as gaps join readiness_on(?) as readiness using (staff_id)
+        where gaps.is_only_blocker <> (readiness.requirements_missing = 1)""", [D, D]).fetchone()[0] == 0
+    # Over the whole scope (the Blockers page's ranking) the counts are the team rows added up.
+    columns = ("people_blocked, only_blocker, reason_tenure, reason_training, reason_awaiting_signoff, "
+               "reason_expired, reason_rejected, reason_no_evidence")
+    summed = warehouse.con.execute(
+        f"select requirement_id, {', '.join(f'sum({name})::bigint' for name in columns.split(', '))} "
+        "from blockers_on(?) group by requirement_id order by requirement_id", [D]).fetchall()
+    whole = warehouse.con.execute(
+        f"select requirement_id, {columns} from blockers_on(?, by_team := false) order by requirement_id",
+        [D]).fetchall()
+    assert whole == summed
 
 
 @PROPERTY_SETTINGS

@@ -88,6 +88,8 @@ def _arguments(con, function, viewer: Viewer, as_of: dt.date = TODAY) -> dict:
             "select requirement_id from gaps_on(?) group by 1 order by count(*) desc limit 1", [as_of]).fetchone()[0]
     if "by" in parameters:
         arguments["by"] = "team"
+    if "days" in parameters:  # the keep-in-date lists: far enough ahead to list someone
+        arguments["days"] = 400
     if "role_code" in parameters:  # the team manager role (and, for "what would it take?", its first level)
         arguments["role_code"] = "CBTM"
     if "level" in parameters:

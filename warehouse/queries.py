@@ -18,7 +18,6 @@ from warehouse.kept import kept_sql
 from warehouse.scope import ACCESS_ROLES, NOBODY, Filters, Viewer  # noqa: F401
 
 STATUSES = ("ready", "ready_on", "not_ready", "top_of_role")
-REASONS = ("tenure", "training", "awaiting_signoff", "expired", "rejected", "no_evidence")
 
 
 # Readiness first: ready now, then by ready date, then the rest.
@@ -204,45 +203,32 @@ def readiness_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> 
     return query(con, sql, _parameters(viewer, filters, months=months))
 
 
-# Both blocker questions read `scoped_gaps` with each person's count of requirements missing; the
-# Blockers page works that out once for both (blockers_board).
+# The requirements ranked for the viewer's scope: the mart blockers_on over that scope, one row per requirement.
 BLOCKERS_RANKED = """
-    missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id),
-    chosen as (
-        select scoped_gaps.*, missing.requirements_missing
-        from scoped_gaps join missing using (staff_id)
-        where (len($categories) = 0 or list_contains($categories, category))
-          and (len($reasons) = 0 or list_contains($reasons, reason))
-    )
-    select
-        -- Grouped on the requirement alone (it names one level of one role), not on its wording too.
-        requirement_id, any_value(role_code) as role_code, any_value(target_level) as target_level,
-        any_value(category) as category, any_value(criterion) as criterion,
-        count(*) as people_blocked,
-        count(*) filter (where requirements_missing = 1) as only_blocker,
-        {reason_columns}
-    from chosen
-    group by requirement_id
+    select requirement_id, role_code, target_level, category, criterion, people_blocked, only_blocker,
+           reason_tenure, reason_training, reason_awaiting_signoff, reason_expired, reason_rejected,
+           reason_no_evidence
+    from blockers_on($as_of, viewer_role := $viewer_role, viewer_staff_id := $viewer_staff_id,
+                     chosen_framework := $framework, chosen_teams := $teams, chosen_ranges := $ranges,
+                     chosen_categories := $categories, chosen_reasons := $reasons, by_team := false)
     order by case when $last_thing_left_first then only_blocker end desc nulls last,
              people_blocked desc, only_blocker desc, requirement_id
     limit $limit
-""".replace("{reason_columns}", ",\n        ".join(
-    f"count(*) filter (where reason = '{reason}') as reason_{reason}" for reason in REASONS))
+"""
 
-BLOCKED_PEOPLE = """
-    missing as (select staff_id, count(*) as requirements_missing from scoped_gaps group by staff_id)
+BLOCKED_PEOPLE = f"""
+    with {SCOPED_GAPS}
     select scoped_gaps.staff_id, scoped_gaps.name, scoped_gaps.team, roles.role_title,
            levels.level, scoped_gaps.target_level, scoped_gaps.reason, scoped_gaps.due_date,
-           missing.requirements_missing = 1 as is_only_blocker
+           scoped_gaps.is_only_blocker
     from scoped_gaps
     -- Role and level from the framework: the person's level is the one below their target.
     join framework_roles as roles using (role_code)
     join framework_levels as levels
         on levels.role_code = scoped_gaps.role_code
         and levels.next_level = scoped_gaps.target_level
-    join missing using (staff_id)
     where scoped_gaps.requirement_id = $requirement_id
-    order by is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
+    order by scoped_gaps.is_only_blocker desc, scoped_gaps.team, scoped_gaps.name
 """
 
 
@@ -250,39 +236,26 @@ def blockers(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] 
              reasons: tuple[str, ...] = (), limit: int | None = None,
              last_thing_left_first: bool = False) -> pd.DataFrame:
     """Requirements ranked by people blocked (or first by 'only blocker' counts), with a count per reason."""
-    return query(con, f"with {SCOPED_GAPS}, {BLOCKERS_RANKED}", _parameters(
+    return query(con, BLOCKERS_RANKED, _parameters(
         viewer, filters, categories=list(categories), reasons=list(reasons), limit=limit,  # limit null: every row
         last_thing_left_first=last_thing_left_first))
 
 
 def blocked_people(con, viewer: Viewer, filters: Filters, requirement_id: str) -> pd.DataFrame:
     """Who one requirement holds back, why, and whether it is the last thing they need."""
-    return query(con, f"with {SCOPED_GAPS}, {BLOCKED_PEOPLE}",
-                 _parameters(viewer, filters, requirement_id=requirement_id))
+    return query(con, BLOCKED_PEOPLE, _parameters(viewer, filters, requirement_id=requirement_id))
 
 
 def blockers_board(con, viewer: Viewer, filters: Filters, categories: tuple[str, ...] = (),
                    reasons: tuple[str, ...] = (), last_thing_left_first: bool = False,
                    requirement_id: str | None = None) -> dict:
-    """The Blockers page's data from one pass over gaps_on: `ranked` (as blockers), `requirement_id` (the
-    one asked for if ranked has it, else the top-ranked) and `blocked` (as blocked_people for it)."""
-    parameters = _parameters(viewer, filters, categories=list(categories), reasons=list(reasons), limit=None,
-                             last_thing_left_first=last_thing_left_first)
-    cursor = con.cursor()
-    try:
-        # A temp table lives in this cursor's own connection, so concurrent sessions cannot see each other's.
-        setup = f"create temp table board_gaps as with {SCOPED_GAPS} select * from scoped_gaps"
-        setup = kept_sql(con, setup, parameters)
-        cursor.execute(setup, _used(setup, parameters))
-        ranked_sql = f"with scoped_gaps as (select * from board_gaps), {BLOCKERS_RANKED}"
-        ranked = cursor.execute(ranked_sql, _used(ranked_sql, parameters)).df()
-        if requirement_id not in set(ranked["requirement_id"]):
-            requirement_id = ranked["requirement_id"].iloc[0] if len(ranked) else None
-        blocked_sql = f"with scoped_gaps as (select * from board_gaps), {BLOCKED_PEOPLE}"
-        blocked = cursor.execute(blocked_sql, _used(blocked_sql, {**parameters, "requirement_id": requirement_id})).df()
-    finally:
-        cursor.close()
-    return {"ranked": ranked, "requirement_id": requirement_id, "blocked": blocked}
+    """The Blockers page's data: `ranked` (as blockers), `requirement_id` (the one asked for if ranked has it,
+    else the top-ranked) and `blocked` (as blocked_people for it)."""
+    ranked = blockers(con, viewer, filters, categories, reasons, last_thing_left_first=last_thing_left_first)
+    if requirement_id not in set(ranked["requirement_id"]):
+        requirement_id = ranked["requirement_id"].iloc[0] if len(ranked) else None
+    return {"ranked": ranked, "requirement_id": requirement_id,
+            "blocked": blocked_people(con, viewer, filters, requirement_id)}
 
 
 def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -350,23 +323,25 @@ def awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = 
     return query(con, sql, _parameters(viewer, filters, limit=limit))  # limit null: every row
 
 
-def training_expiring(con, viewer: Viewer, filters: Filters, days: int = 60) -> pd.DataFrame:
-    """Mandatory training current on the as-of date that runs out within `days` of it (mandatory_training_on:
-    its latest expiry, so a course already renewed is not listed)."""
+def keep_in_date_settings(con) -> dict[str, int]:
+    """How many days ahead each next action looks (training, evidence, minimum time), held once in SQL."""
+    return query(con, "select * from keep_in_date_settings", {}).iloc[0].to_dict()
+
+
+def training_expiring(con, viewer: Viewer, filters: Filters, days: int) -> pd.DataFrame:
+    """Mandatory training current on the as-of date that runs out within `days` of it."""
     sql = f"""
         with {SCOPED_STAFF}
         select training.expires_date as expires_on, scoped_staff.name, scoped_staff.team, training.course,
                training.staff_id
-        from mandatory_training_on($as_of) as training
+        from training_expiring_on($as_of, $days) as training
         join scoped_staff using (staff_id)
-        where training.is_current
-          and training.expires_date > $as_of and training.expires_date <= ($as_of + to_days($days))::date
         order by training.expires_date, scoped_staff.name
     """
     return query(con, sql, _parameters(viewer, filters, days=days))
 
 
-def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
+def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int) -> pd.DataFrame:
     """Requirements met today whose only current evidence stops counting (its date plus the framework's evidence
     window) within `days`."""
     sql = f"""
@@ -380,7 +355,7 @@ def evidence_expiring(con, viewer: Viewer, filters: Filters, days: int = 90) -> 
     return query(con, sql, _parameters(viewer, filters, days=days))
 
 
-def tenure_completing(con, viewer: Viewer, filters: Filters, days: int = 90) -> pd.DataFrame:
+def tenure_completing(con, viewer: Viewer, filters: Filters, days: int) -> pd.DataFrame:
     """People whose minimum time at level completes within `days`."""
     sql = f"""
         with {_scoped("scoped_completing", "tenure_completing_on($as_of, $days)")}

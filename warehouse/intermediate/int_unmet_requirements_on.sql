@@ -35,16 +35,22 @@ bits as (
 ),
 
 requirements as (
-    select distinct
-        bits.level_id,
-        bits.requirement_id,
-        bits.requirement_bit,
-        members.requirement_category,
-        members.requirement_text,
-        members.is_all_time_based,
-        members.has_evidence_member,
-    from bits
-    join int_requirement_members as members using (criterion_id)
+    select
+        *,
+        -- Every requirement of the level, so a person's count of unmet ones is one bit_count away.
+        bit_or(requirement_bit) over (partition by level_id) as level_mask,
+    from (
+        select distinct
+            bits.level_id,
+            bits.requirement_id,
+            bits.requirement_bit,
+            members.requirement_category,
+            members.requirement_text,
+            members.is_all_time_based,
+            members.has_evidence_member,
+        from bits
+        join int_requirement_members as members using (criterion_id)
+    )
 ),
 
 target_evidence as not materialized (
@@ -93,6 +99,10 @@ unmet as (
         (coalesce(evidence_masks.submitted_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_submitted,
         (coalesce(evidence_masks.approved_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_approved,
         (coalesce(evidence_masks.rejected_mask, 0::ubigint) & requirements.requirement_bit) <> 0 as has_rejected,
+        -- The last thing the person needs: their only unmet requirement.
+        bit_count(
+            requirements.level_mask & ~(coalesce(evidence_masks.current_mask, 0::ubigint) | in_post.time_met_mask)
+        ) = 1 as is_only_blocker,
     from in_post
     join requirements on requirements.level_id = in_post.target_level_id
     left join evidence_masks using (as_of_date, staff_key)
@@ -164,6 +174,7 @@ select
     oldest_submitted_date,
     is_all_time_based as is_time_based,
     tenure_date,
+    is_only_blocker,
     name,
     team,
     range,

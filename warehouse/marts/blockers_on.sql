@@ -1,31 +1,32 @@
--- grain: one row per team and requirement that holds at least one person back on d
--- purpose: which criteria block most people, and which are the only thing left (the quickest wins)
-create or replace macro blockers_on(d) as table
+-- grain: one row per team and requirement that holds at least one person in scope back on d (with by_team false: one row per requirement)
+-- purpose: which criteria block most people, and which are the only thing left (the quickest wins): the rows of gaps_on counted, over one scope (scope_on: the viewer's tree and the sidebar's filters; by default everyone), so the Blockers page, the Overview and the meeting pack are this one query
+create or replace macro blockers_on(d, viewer_role := 'admin', viewer_staff_id := null, chosen_framework := null,
+                                    chosen_teams := [], chosen_ranges := [], chosen_categories := [],
+                                    chosen_reasons := [], by_team := true) as table
 with
 gaps as (
-    -- The rows of gaps_on (the same macro it reads), narrow: the wording joins once per requirement, below.
-    select staff_key, team, requirement_id, reason, from int_unmet_requirements_on([d::date])
-),
-
-missing_per_person as (
-    select staff_key, count(*) as requirements_missing from gaps group by staff_key
+    -- The rows of gaps_on, narrow: the wording joins once per requirement, below.
+    select gaps.team, gaps.requirement_id, gaps.reason, gaps.is_only_blocker,
+    from gaps_on(d) as gaps
+    semi join scope_on(d, viewer_role, viewer_staff_id, chosen_framework, chosen_teams, chosen_ranges) using (staff_id)
+    where (len(chosen_categories) = 0 or list_contains(chosen_categories, gaps.category))
+        and (len(chosen_reasons) = 0 or list_contains(chosen_reasons, gaps.reason))
 ),
 
 counted as (
     select
-        gaps.team,
-        gaps.requirement_id,
+        case when by_team then team end as team,
+        requirement_id,
         count(*) as people_blocked,
-        count(*) filter (where missing_per_person.requirements_missing = 1) as only_blocker,
-        count(*) filter (where gaps.reason = 'tenure') as reason_tenure,
-        count(*) filter (where gaps.reason = 'training') as reason_training,
-        count(*) filter (where gaps.reason = 'awaiting_signoff') as reason_awaiting_signoff,
-        count(*) filter (where gaps.reason = 'expired') as reason_expired,
-        count(*) filter (where gaps.reason = 'rejected') as reason_rejected,
-        count(*) filter (where gaps.reason = 'no_evidence') as reason_no_evidence,
+        count(*) filter (where is_only_blocker) as only_blocker,
+        count(*) filter (where reason = 'tenure') as reason_tenure,
+        count(*) filter (where reason = 'training') as reason_training,
+        count(*) filter (where reason = 'awaiting_signoff') as reason_awaiting_signoff,
+        count(*) filter (where reason = 'expired') as reason_expired,
+        count(*) filter (where reason = 'rejected') as reason_rejected,
+        count(*) filter (where reason = 'no_evidence') as reason_no_evidence,
     from gaps
-    join missing_per_person using (staff_key)
-    group by gaps.team, gaps.requirement_id
+    group by all
 ),
 
 requirements as (

@@ -15,4 +15,5 @@ select
     reason,
     due_date,
     oldest_submitted_date,
+    is_only_blocker,
 from int_unmet_requirements_on([d::date])

@@ -80,7 +80,7 @@ unmet as (
 ),
 
 renew_evidence as (
-    -- Met today on evidence that stops counting within 90 days: renew it before it stops counting.
+    -- Met today on evidence that stops counting within the horizon (keep_in_date_settings): renew it first.
     select
         staff_id,
         'renew' as kind,
@@ -93,11 +93,11 @@ renew_evidence as (
         evidence_expires_date as due_date,
         'Stops counting on' as due_label,
         false as is_overdue,
-    from evidence_expiring_on(d, 90)
+    from evidence_expiring_on(d, (select evidence_expiring_days from keep_in_date_settings))
 ),
 
 renew_training as (
-    -- Mandatory courses current today that run out within 60 days.
+    -- Mandatory courses current today that run out within the horizon (keep_in_date_settings).
     select
         staff_id,
         'renew' as kind,
@@ -110,8 +110,7 @@ renew_training as (
         expires_date as due_date,
         'Runs out on' as due_label,
         false as is_overdue,
-    from training
-    where is_current and expires_date <= (d::date + interval 60 day)::date
+    from training_expiring_on(d, (select training_expiring_days from keep_in_date_settings))
 ),
 
 actions as (
