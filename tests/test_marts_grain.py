@@ -32,6 +32,7 @@ GRAINS = {
     "readiness_history": ("readiness_history($d - interval 30 month, $d)", ["month_end", "staff_id"]),
     "readiness_history_blocks": ("readiness_history_blocks($d - interval 100 month, $d)", ["staff_id", "chunk"]),
     "readiness_trend": ("readiness_trend($d - interval 30 month, $d)", ["month_end", "team", "range"]),
+    "readiness_status_trend": ("readiness_status_trend($d - interval 30 month, $d)", ["month_end", "status"]),
     "visible_staff": ("visible_staff('admin', null)", ["staff_id"]),
     "viewer_access": ("viewer_access((select min(email) from staff))", ["email"]),
     "access_status": ("access_status", ["email"]),

@@ -176,28 +176,11 @@ def status_counts(con, viewer: Viewer, filters: Filters, by: str) -> pd.DataFram
 
 def readiness_trend(con, viewer: Viewer, filters: Filters, months: int = 24) -> pd.DataFrame:
     """People per status at each month-end of the last `months` months (reconstructed; see docs/rules.md)."""
-    # Scoped and grouped in compact form (a row per person, not per person and month-end), then spread.
     sql = """
-        with groups as (
-            select blocks.block_dates, blocks.in_post_mask, blocks.is_top_of_role, blocks.ready_mask,
-                   blocks.ready_or_waiting_mask, count(*) as people
-            from readiness_history_blocks(($as_of - to_months($months))::date, $as_of) as blocks
-            join visible_staff($viewer_role, $viewer_staff_id) using (staff_id)
-            where ($framework is null or blocks.framework = $framework)
-              and (len($teams) = 0 or list_contains($teams, blocks.team))
-              and (len($ranges) = 0 or list_contains($ranges, blocks.range))
-            group by all
-        ),
-        spread as (select *, unnest(range(len(block_dates))) as k from groups),
-        statuses as (
-            select block_dates[k + 1] as month_end, people,
-                   history_status(in_post_mask, is_top_of_role, ready_mask, ready_or_waiting_mask, k) as status
-            from spread
-        )
-        select month_end, status, sum(people)::bigint as people
-        from statuses
-        where status is not null
-        group by month_end, status
+        select month_end, status, people
+        from readiness_status_trend(($as_of - to_months($months))::date, $as_of, viewer_role := $viewer_role,
+                                    viewer_staff_id := $viewer_staff_id, chosen_framework := $framework,
+                                    chosen_teams := $teams, chosen_ranges := $ranges)
         order by month_end, status
     """
     return query(con, sql, _parameters(viewer, filters, months=months))

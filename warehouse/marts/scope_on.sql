@@ -4,6 +4,4 @@ create or replace macro scope_on(d, viewer_role, viewer_staff_id, chosen_framewo
 select in_post.staff_id,
 from staff_in_post_on(d) as in_post
 semi join visible_staff(viewer_role, viewer_staff_id) as visible using (staff_id)
-where (chosen_framework is null or in_post.framework = chosen_framework)
-    and (len(chosen_teams) = 0 or list_contains(chosen_teams, in_post.team))
-    and (len(chosen_ranges) = 0 or list_contains(chosen_ranges, in_post.range))
+where matches_filters(in_post.framework, in_post.team, in_post.range, chosen_framework, chosen_teams, chosen_ranges)
