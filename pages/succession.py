@@ -42,7 +42,7 @@ st.caption(describe(filters) + ". Candidates for a role are the people in post i
 
 assumption = forecast_assumption(filters)
 if filters.as_of > dt.date.today():
-    st.info(f"A future date ({filters.as_of:%d %b %Y}). {assumption}", icon=":material/event_upcoming:")
+    st.info(f"Forecast for {filters.as_of:%d %b %Y}. {assumption}", icon=":material/event_upcoming:")
 
 # The summary and the chosen role's candidates come from one pass over the bench (the role chosen
 # last time, or the first with anyone on its bench).
