@@ -18,7 +18,10 @@ from bench import peer
 from bench.generate import generate
 from bench.run import (
     ANSWER_COPY,
+    ANSWER_FLOOR,
+    ANSWER_FLOORS,
     FAIR_FLOOR_TARGETS,
+    READINESS_FLOOR,
     TABS,
     VIEWS,
     largest_team,
@@ -166,11 +169,49 @@ def test_the_harness_runs_the_views_and_the_peer(bench_db, tmp_path, capsys):
     for name in FAIR_FLOOR_TARGETS:  # each held to the fair floor has its answer's copy timed beside it, same rows
         rows_of_view = steps[name]["note"].removesuffix(" rows")
         assert steps[f"{ANSWER_COPY}{name}"]["note"].startswith(f"{rows_of_view} rows of "), name
+    for name in ANSWER_FLOORS:  # each answer floor is timed and compared with the fair floor
+        assert steps[f"{ANSWER_FLOOR}{name}"]["floor"] == READINESS_FLOOR, name
+    assert steps[f"{ANSWER_FLOOR}readiness_on"]["note"].startswith(steps["readiness_on"]["note"])  # same people
     results = {"1000": {"size": 1000, "as_of": AS_OF.isoformat(), "seed": 11, "repeat": 1, "rows": rows},
                "machine": {"cores": 2, "cpu": "test", "memory_gib": 1, "python": "3", "duckdb": "2", "pandas": "3"}}
     report = render_report(results)
     assert "| 1,000 | readiness_on |" in report
     assert all(verdict == "not measured" or verdict.startswith("not measured") for _, _, verdict in targets(results))
+
+
+def test_the_answer_floors_have_their_views_grain(con):
+    def answer(name):
+        return f"({ANSWER_FLOORS[name].replace('$d', '$as_of')})"
+
+    parameters = {"as_of": AS_OF}
+    # The readiness answer floor has a row for each person readiness_on has, and no one else.
+    difference = one(con, f"""
+        select count(*) from (
+            (select staff_id from {answer('readiness_on')} except all select staff_id from readiness_on($as_of))
+            union all
+            (select staff_id from readiness_on($as_of) except all select staff_id from {answer('readiness_on')}))""",
+                     parameters)[0]
+    assert difference == 0
+    # The blockers answer floor counts the gaps answer floor's rows, and those rows are people in post's.
+    counted, gap_rows = one(con, f"select sum(people_missing), (select count(*) from {answer('gaps_on')}) "
+                                 f"from {answer('blockers_on')}", parameters)
+    assert counted == gap_rows > 0
+    strangers = one(con, f"select count(*) from {answer('gaps_on')} where staff_id not in "
+                         f"(select staff_id from readiness_on($as_of))", parameters)[0]
+    assert strangers == 0
+
+
+@pytest.mark.parametrize("view_ratio, answer_floor_ratio, expected", [
+    (1.4, 1.2, "met"),
+    (1.7, 1.2, "NOT met"),
+    (1.7, 1.6, "NOT met; blocked: its answer floor alone is 1.6x"),
+])
+def test_a_target_is_blocked_only_when_its_answer_floor_misses_it(view_ratio, answer_floor_ratio, expected):
+    rows = [{"step": READINESS_FLOOR, "seconds": 1.0}, {"step": "readiness_on", "seconds": view_ratio},
+            {"step": f"{ANSWER_FLOOR}readiness_on", "seconds": answer_floor_ratio}]
+    results = {"100000": {"size": 100_000, "rows": rows}}
+    found = {target: verdict for target, _, verdict in targets(results)}
+    assert found["readiness_on within 1.5x the fair floor at 100,000 staff (issue 18)"] == expected
 
 
 def test_the_harness_renders_every_page_and_opens_every_lazy_tab(bench_db, tmp_path, capsys, monkeypatch):
