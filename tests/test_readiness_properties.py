@@ -90,6 +90,18 @@ def test_blockers_add_up_to_gaps(warehouse, workforce):
     only = warehouse.con.execute(
         "select count(*) from readiness_on(?) where requirements_missing = 1", [D]).fetchone()[0]
     assert blockers == (gaps, gaps, only)
+    # Team by team and requirement by requirement, each count is gaps_on's rows counted, reason by reason.
+    columns = ("people_blocked, only_blocker, reason_tenure, reason_training, reason_awaiting_signoff, "
+               "reason_expired, reason_rejected, reason_no_evidence")
+    counted_from_gaps = warehouse.con.execute("""
+        select team, requirement_id, category, criterion, count(*), count(*) filter (where is_only_blocker),
+               count(*) filter (where reason = 'tenure'), count(*) filter (where reason = 'training'),
+               count(*) filter (where reason = 'awaiting_signoff'), count(*) filter (where reason = 'expired'),
+               count(*) filter (where reason = 'rejected'), count(*) filter (where reason = 'no_evidence')
+        from gaps_on(?) group by all order by all""", [D]).fetchall()
+    assert warehouse.con.execute(
+        f"select team, requirement_id, category, criterion, {columns} from blockers_on(?) order by all",
+        [D]).fetchall() == counted_from_gaps
     # gaps_on's is_only_blocker is readiness_on's "one requirement missing", person by person.
     assert warehouse.con.execute("""
         select count(*) from gaps_on(?) as gaps join readiness_on(?) as readiness using (staff_id)

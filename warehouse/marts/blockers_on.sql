@@ -5,11 +5,12 @@ create or replace macro blockers_on(d, viewer_role := 'admin', viewer_staff_id :
                                     chosen_reasons := [], by_team := true) as table
 with
 gaps as (
-    -- The rows of gaps_on, narrow: the wording joins once per requirement, below.
+    -- The rows of gaps_on (int_unmet_reasons_on: gaps_on's rows and reasons, without the dates it adds), narrow:
+    -- the wording joins once per requirement, below.
     select gaps.team, gaps.requirement_id, gaps.reason, gaps.is_only_blocker,
-    from gaps_on(d) as gaps
+    from int_unmet_reasons_on([d::date]) as gaps
     semi join scope_on(d, viewer_role, viewer_staff_id, chosen_framework, chosen_teams, chosen_ranges) using (staff_id)
-    where (len(chosen_categories) = 0 or list_contains(chosen_categories, gaps.category))
+    where (len(chosen_categories) = 0 or list_contains(chosen_categories, gaps.requirement_category))
         and (len(chosen_reasons) = 0 or list_contains(chosen_reasons, gaps.reason))
 ),
 
