@@ -172,6 +172,35 @@ def measure(action: Callable[[], object], repeat: int, before: Callable[[], obje
     return {"seconds": statistics.median(times), "runs": [round(value, 4) for value in times], "peak_mib": peak_mib()}
 
 
+def measure_interleaved(actions: dict[str, Callable[[], object]], repeat: int,
+                        after_warm_up: Callable[[str], object] | None = None) -> dict[str, dict]:
+    """Each action's median seconds over `repeat` rounds, one run of every action per round (the machine's speed
+    drifts over a step, so actions compared with one another are timed side by side), after one warm-up run
+    each, which also gives its peak memory. `after_warm_up(name)` runs untimed after each warm-up. An action
+    that fails its warm-up gets {"error": ...} and is left out of the rounds."""
+    results = {}
+    for name, action in actions.items():
+        _reset_peak()
+        try:
+            action()
+        except Exception as error:  # a query that fails (e.g. out of memory) is a result too
+            results[name] = {"error": f"{type(error).__name__}: {error}", "peak_mib": peak_mib()}
+            continue
+        results[name] = {"peak_mib": peak_mib(), "times": []}
+        if after_warm_up:
+            after_warm_up(name)
+    timed = [name for name in actions if "times" in results[name]]
+    for _ in range(max(1, repeat)):
+        for name in timed:
+            started = time.perf_counter()
+            actions[name]()
+            results[name]["times"].append(time.perf_counter() - started)
+    for name in timed:
+        times = results[name].pop("times")
+        results[name].update(seconds=statistics.median(times), runs=[round(value, 4) for value in times])
+    return results
+
+
 def _emit(step: str, **values) -> None:
     print(json.dumps({"step": step, **values}, default=str), flush=True)
 
@@ -207,27 +236,39 @@ def _step_views(args) -> int:
         return action
 
     threads = con.execute("select current_setting('threads')").fetchone()[0]
-    floor = measure(materialise(FLOOR_SQL), args.repeat)
-    _emit(VIEW_FLOOR, **floor, note=f"{_count(con):,} rows; DuckDB threads {threads}")
-    fair = measure(materialise(READINESS_FLOOR_SQL), args.repeat)
-    _emit(READINESS_FLOOR, **fair, note=f"{_count(con):,} rows; DuckDB threads {threads}")
-    for name, sql in ANSWER_FLOORS.items():
-        _emit(f"{ANSWER_FLOOR}{name}", **measure(materialise(sql), args.repeat), floor=READINESS_FLOOR,
-              note=f"{_count(con):,} rows of {_columns(con)} columns")
+    # Every query of this step is timed in the same rounds, so a view and the floor it is held to see the
+    # same machine. A view's answer copy reads a copy of its answer taken after its warm-up.
+    queries = {VIEW_FLOOR: FLOOR_SQL, READINESS_FLOOR: READINESS_FLOOR_SQL}
+    queries |= {f"{ANSWER_FLOOR}{name}": sql for name, sql in ANSWER_FLOORS.items()}
+    answers = {}
     for name, sql in VIEWS.items():
-        try:
-            result = measure(materialise(sql), args.repeat)
-        except Exception as error:  # a view that fails (e.g. out of memory) is a result too
-            _emit(name, seconds=None, peak_mib=peak_mib(), note=f"failed: {type(error).__name__}: {error}"[:300])
-            continue
-        floor_name = READINESS_FLOOR if name in FAIR_FLOOR_TARGETS else VIEW_FLOOR
-        _emit(name, **result, floor=floor_name, note=f"{_count(con):,} rows")
+        queries[name] = sql
         if name in FAIR_FLOOR_TARGETS:
-            # The view's answer, already worked out, written to a table again: what returning these rows and
-            # columns costs before any rule is applied. No query giving this answer can take less.
-            con.execute("create or replace temp table bench_answer as select * from bench_result")
-            _emit(f"{ANSWER_COPY}{name}", **measure(materialise("select * from bench_answer"), args.repeat),
-                  floor=READINESS_FLOOR, note=f"{_count(con):,} rows of {_columns(con)} columns, copied")
+            answers[name] = f"bench_answer_{len(answers)}"
+            queries[f"{ANSWER_COPY}{name}"] = f"select * from {answers[name]}"
+    shapes = {}
+
+    def after_warm_up(name: str) -> None:
+        shapes[name] = (_count(con), _columns(con))
+        if name in answers:
+            con.execute(f"create or replace temp table {answers[name]} as select * from bench_result")
+
+    results = measure_interleaved({name: materialise(sql) for name, sql in queries.items()}, args.repeat,
+                                  after_warm_up)
+    for name, result in results.items():
+        if "error" in result:
+            _emit(name, seconds=None, peak_mib=result["peak_mib"], note=f"failed: {result['error']}"[:300])
+            continue
+        rows, columns = shapes[name]
+        if name in (VIEW_FLOOR, READINESS_FLOOR):
+            _emit(name, **result, note=f"{rows:,} rows; DuckDB threads {threads}")
+        elif name.startswith(ANSWER_FLOOR):
+            _emit(name, **result, floor=READINESS_FLOOR, note=f"{rows:,} rows of {columns} columns")
+        elif name.startswith(ANSWER_COPY):
+            _emit(name, **result, floor=READINESS_FLOOR, note=f"{rows:,} rows of {columns} columns, copied")
+        else:
+            floor_name = READINESS_FLOOR if name in FAIR_FLOOR_TARGETS else VIEW_FLOOR
+            _emit(name, **result, floor=floor_name, note=f"{rows:,} rows")
     con.close()
     return 0
 

@@ -25,6 +25,7 @@ from bench.run import (
     TABS,
     VIEWS,
     largest_team,
+    measure_interleaved,
     page_files,
     page_renders,
     render_report,
@@ -177,6 +178,26 @@ def test_the_harness_runs_the_views_and_the_peer(bench_db, tmp_path, capsys):
     report = render_report(results)
     assert "| 1,000 | readiness_on |" in report
     assert all(verdict == "not measured" or verdict.startswith("not measured") for _, _, verdict in targets(results))
+
+
+def test_the_views_are_timed_side_by_side():
+    calls = []
+
+    def action(name):
+        def run():
+            calls.append(name)
+            if name == "broken":
+                raise MemoryError("out of memory")
+        return run
+
+    warmed = []
+    results = measure_interleaved({name: action(name) for name in ("floor", "view", "broken")}, repeat=3,
+                                  after_warm_up=warmed.append)
+    # One warm-up each, then rounds of one run each: a drift of the machine's speed reaches both alike.
+    assert calls == ["floor", "view", "broken"] + ["floor", "view"] * 3
+    assert warmed == ["floor", "view"]
+    assert len(results["view"]["runs"]) == 3 and results["view"]["seconds"] >= 0
+    assert results["broken"]["error"] == "MemoryError: out of memory" and "seconds" not in results["broken"]
 
 
 def test_the_answer_floors_have_their_views_grain(con):
