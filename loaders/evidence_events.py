@@ -183,7 +183,7 @@ def submit(actor: Viewer, staff_id: str, criterion_id: str, evidence_date, evide
                            status="submitted", evidence_ref=evidence_ref, note=note, recorded_by=who.staff_id,
                            recorded_by_email=who.email, page=page)
         con.execute("commit")
-    _log(actor, page, "submit_evidence", staff_id, criterion_id, evidence_date, db)
+        _log(actor, page, "submit_evidence", staff_id, criterion_id, evidence_date, event_id, db)
     return event_id
 
 
@@ -219,16 +219,19 @@ def decide(actor: Viewer, staff_id: str, criterion_id: str, evidence_date, decis
                            status=decision, evidence_ref=None, note=note, recorded_by=who.staff_id,
                            recorded_by_email=who.email, assessor=assessor_name, decided_on=today, page=page)
         con.execute("commit")
-    _log(actor, page, f"{'approve' if decision == 'approved' else 'reject'}_evidence", staff_id, criterion_id,
-         evidence_date, db)
+        _log(actor, page, f"{'approve' if decision == 'approved' else 'reject'}_evidence", staff_id, criterion_id,
+             evidence_date, event_id, db)
     return event_id
 
 
 def _log(actor: Viewer, page: str, action: str, staff_id: str, criterion_id: str, evidence_date: dt.date,
-         db) -> None:
-    # The tamper-evident log: who, what, when (its own time) and from which page.
+         event_id: str, db) -> None:
+    # The tamper-evident log: who, what, when (its own time) and from which page. Called inside the write, before
+    # its copy is swapped in: if the log cannot be written, the change is not made. A swap failing after it
+    # leaves a logged attempt whose event_id evidence_events does not hold, never a change nobody logged.
     audit.record(page, action, viewer_email=actor.email, viewer_role=actor.access_role, staff_id=staff_id,
-                 subject=f"{criterion_id} {evidence_date.isoformat()}", people=1, db=database_path(db))
+                 subject=f"{criterion_id} {evidence_date.isoformat()} event {event_id}", people=1,
+                 db=database_path(db))
 
 
 # ---------------------------------------------------------------- export, in evidence.csv's own format

@@ -245,6 +245,50 @@ def test_the_grand_manager_and_an_outsider(db):
     assert [radio for radio in at.radio if radio.key == wanted]
 
 
+def test_no_change_lands_without_its_row_in_the_tamper_evident_log(db, monkeypatch):
+    people = cast(db)
+    staff, manager = viewer(db, people["email"]), viewer(db, people["manager_email"])
+    criterion = people["criteria"][0]
+    events_before = read(db, "select count(*) from evidence_events")[0][0]
+    # The log cannot be written: the submission is not made either.
+    real_record = audit.record
+
+    def broken_log(*args, **kwargs):
+        raise OSError("the audit file is on a full disk")
+
+    monkeypatch.setattr(audit, "record", broken_log)
+    with pytest.raises(OSError, match="full disk"):
+        events.submit(staff, people["staff"], criterion, RECENTLY, "ref", "note", gdpr_confirmed=True, page="person")
+    assert read(db, "select count(*) from evidence_events")[0][0] == events_before
+    monkeypatch.setattr(audit, "record", real_record)
+    # Written normally, the log names the event evidence_events holds.
+    event_id = events.submit(staff, people["staff"], criterion, RECENTLY, "ref", "note", gdpr_confirmed=True,
+                             page="person")
+    assert read(db, "select count(*) from evidence_events where event_id = ?", [event_id]) == [(1,)]
+    log = audit.view_log(db)
+    assert list(log.loc[log["action"] == "submit_evidence", "subject"]) == [
+        f"{criterion} {RECENTLY.isoformat()} event {event_id}"]
+    # The swap fails after the log is written: the log holds an attempt whose event the database does not.
+    real_replace = os.replace
+
+    def failing_swap(source, target):
+        if str(target) == str(db):
+            raise OSError("rename failed")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing_swap)
+    with pytest.raises(OSError, match="rename failed"):
+        events.decide(manager, people["staff"], criterion, RECENTLY, "approved", "", page="team")
+    monkeypatch.setattr(os, "replace", real_replace)
+    log = audit.view_log(db)
+    attempted = log.loc[log["action"] == "approve_evidence", "subject"].tolist()
+    assert len(attempted) == 1
+    attempted_event = attempted[0].rsplit(" ", 1)[1]
+    assert read(db, "select count(*) from evidence_events where event_id = ?", [attempted_event]) == [(0,)]
+    assert read(db, "select status from evidence_events where event_id = ?", [event_id]) == [("submitted",)]
+    assert audit.verify(db).is_intact
+
+
 # ---------------------------------------------------------------- who may do what
 
 
