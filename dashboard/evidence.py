@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -42,6 +43,13 @@ def _flash() -> None:
 
 def _refused(error: LoadError) -> None:
     st.error(f"Not saved. {plain(str(error))}", icon=":material/block:")
+
+
+def _not_written(error: Exception) -> None:
+    # The database or its log could not be written (a full disk, a failed rename): the write changed nothing.
+    st.error(f"Not saved: the database or its log could not be written ({plain(type(error).__name__)}: "
+             f"{plain(str(error))}). Nothing was changed; try again, and tell your administrator if it happens again.",
+             icon=":material/error:")
 
 
 def submit_form(viewer: Viewer, staff_id: str, page: str, *, role_code: str | None = None, level: str | None = None,
@@ -79,6 +87,8 @@ def submit_form(viewer: Viewer, staff_id: str, page: str, *, role_code: str | No
                                            gdpr_confirmed=confirmed, page=page, db=database_path())
                 except LoadError as error:
                     _refused(error)
+                except (OSError, duckdb.Error) as error:
+                    _not_written(error)
                 else:
                     st.session_state[DONE] = (f"Submitted {criterion_id} for sign-off: it is now awaiting your "
                                               "line manager's decision.")
@@ -130,6 +140,8 @@ def signoff_queue(viewer: Viewer, page: str) -> None:
                                                decision, note, page=page, db=database_path())
                     except LoadError as error:
                         _refused(error)
+                    except (OSError, duckdb.Error) as error:
+                        _not_written(error)
                     else:
                         st.session_state[DONE] = (f"{'Approved' if decision == 'approved' else 'Rejected'} "
                                                   f"{row['criterion_id']} for {row['name']}.")

@@ -289,6 +289,22 @@ def test_no_change_lands_without_its_row_in_the_tamper_evident_log(db, monkeypat
     assert audit.verify(db).is_intact
 
 
+def test_the_page_says_so_when_the_write_cannot_be_made(db, monkeypatch):
+    people = cast(db)
+    events_before = read(db, "select count(*) from evidence_events")[0][0]
+    at = signed_in(people["email"], "pages/person.py", db)
+
+    def broken_log(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(audit, "record", broken_log)
+    submit_through_page(at, people["criteria"][0], "ref", "note")
+    assert not at.exception
+    assert "Not saved: the database or its log could not be written" in errors(at)
+    assert "No space left on device" in errors(at) and "Nothing was changed" in errors(at)
+    assert read(db, "select count(*) from evidence_events")[0][0] == events_before
+
+
 # ---------------------------------------------------------------- who may do what
 
 
