@@ -34,8 +34,8 @@ TOP_OF_ROLE = Term(
     "People at the highest level of their role: their next step is another role (see Succession).")
 EVIDENCE_AWAITING = Term(
     "Evidence awaiting sign-off",
-    "Items of evidence submitted and not yet approved or rejected, dated on or before the as-of date, for "
-    "any level. One person may have several items; the assessor acts next.")
+    "Items of evidence submitted by the as-of date and not yet approved or rejected, for any level. One "
+    "person may have several items; the assessor acts next.")
 REQUIREMENTS_AWAITING = Term(
     "Requirements with evidence awaiting sign-off",
     "A person's next-level requirements not yet met that have at least one item of evidence awaiting "

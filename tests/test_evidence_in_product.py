@@ -305,6 +305,37 @@ def test_the_page_says_so_when_the_write_cannot_be_made(db, monkeypatch):
     assert read(db, "select count(*) from evidence_events")[0][0] == events_before
 
 
+def test_every_awaiting_sign_off_figure_is_the_queue_replayed_on_its_date(db):
+    people = cast(db)
+    # Submitted today, about work done a week ago: on any date before today it was not yet waiting.
+    events.submit(viewer(db, people["email"]), people["staff"], people["criteria"][0], RECENTLY, "ref", "note",
+                  gdpr_confirmed=True, page="person")
+    admin = Viewer("local", "admin")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        counts = {}
+        for day in (RECENTLY, TODAY):
+            filters = queries.Filters(as_of=day)
+            queue = queries.signoff_queue(con, admin, day)
+            counts[day] = {
+                "the queue": len(queue),
+                "the Overview's figure": queries.overview_figures(con, admin, filters)["headline"][
+                    "evidence_awaiting_signoff"],
+                "the Team table's column": int(queries.team_members(con, admin, filters)[
+                    "evidence_awaiting_signoff"].sum()),
+                "the People list": int(queries.people_awaiting_signoff(con, admin, filters)[
+                    "evidence_awaiting_signoff"].sum()),
+                "the list of items": len(queries.awaiting_signoff(con, admin, filters)),
+            }
+            mine = queue[(queue["staff_id"] == people["staff"]) & (queue["criterion_id"] == people["criteria"][0])]
+            assert len(mine) == (day == TODAY), day
+    finally:
+        con.close()
+    for day, figures in counts.items():
+        assert len(set(figures.values())) == 1, (day, figures)
+    assert counts[TODAY]["the queue"] >= counts[RECENTLY]["the queue"] + 1
+
+
 # ---------------------------------------------------------------- who may do what
 
 

@@ -117,7 +117,8 @@ def test_each_date_is_written_once_for_every_viewer_thread_and_process(demo_db, 
         thread.join()
     try:
         assert len(answers) == 12
-        assert written == [f"readiness_on_{TODAY:%Y%m%d}.parquet"]
+        # The Overview reads two kept marts for the date (readiness and the sign-off queue): each written once.
+        assert sorted(written) == [f"evidence_waiting_on_{TODAY:%Y%m%d}.parquet", f"readiness_on_{TODAY:%Y%m%d}.parquet"]
         plain = queries.overview_figures(_copy(demo_db, tmp_path, "plain"), manager, Filters(TODAY))["headline"]
         assert answers[0] == answers[3] == answers[6] and answers[2] == answers[5] == plain
         assert answers[0]["staff_in_post"] > answers[2]["staff_in_post"] > 0  # everyone, then a manager's tree
@@ -166,7 +167,7 @@ def test_the_dashboard_keeps_a_folder_per_database_state_and_clears_stale_ones(a
     try:
         con, stamp = connection.connection()
         queries.overview_figures(con, Viewer(None, "admin", None), Filters(TODAY))
-        assert kept.kept_files(con) == [f"readiness_on_{TODAY:%Y%m%d}"]
+        assert sorted(kept.kept_files(con)) == [f"evidence_waiting_on_{TODAY:%Y%m%d}", f"readiness_on_{TODAY:%Y%m%d}"]
         first = kept._folders[con]
         assert first == connection.kept_folder(path, stamp) and oct(first.stat().st_mode)[-3:] == "700"
         # A load swaps the file in: the next use opens a new connection, with a new folder that keeps nothing yet.

@@ -65,8 +65,9 @@ def headline_sql(sql, as_of: dt.date, team: str | None = None) -> dict[str, int]
 def awaiting_sql(sql, as_of: dt.date, team: str | None = None) -> int:
     (row,) = sql("""
         select count(*) from stg_evidence as evidence join readiness_on(?::date) as readiness using (staff_id)
-        where evidence.status = 'submitted' and evidence.evidence_date <= ? and (? is null or readiness.team = ?)
-    """, [as_of, as_of, team, team])
+        where evidence.status = 'submitted' and evidence.evidence_date <= ? and evidence.submitted_on <= ?
+          and (? is null or readiness.team = ?)
+    """, [as_of, as_of, as_of, team, team])
     return row[0]
 
 

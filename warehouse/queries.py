@@ -124,9 +124,8 @@ def overview_figures(con, viewer: Viewer, filters: Filters) -> dict:
         with {SCOPED_READINESS},
         awaiting as (
             select count(*) as evidence_awaiting_signoff
-            from evidence_history as evidence
-            join scoped_readiness using (staff_id)
-            where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
+            from evidence_waiting_on($as_of) as waiting
+            semi join scoped_readiness using (staff_id)
         )
         select
             grouping(team, range, status) as grouping_id,
@@ -248,8 +247,7 @@ def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
         with {SCOPED_READINESS},
         waiting as (
             select staff_id, count(*) as evidence_awaiting_signoff
-            from evidence_history
-            where status = 'submitted' and evidence_date <= $as_of
+            from evidence_waiting_on($as_of)
             group by staff_id
         )
         select staff_id, name, team, role_title, level, target_level, requirements_met, requirements_total,
@@ -294,13 +292,11 @@ def awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | None = 
     `rows_in_total` says how many there are in all."""
     sql = f"""
         with {SCOPED_STAFF}
-        select evidence.evidence_date, scoped_staff.name, scoped_staff.team, evidence.criterion_id,
-               criteria.criterion, evidence.evidence_ref, evidence.staff_id, count(*) over () as rows_in_total
-        from evidence_history as evidence
+        select waiting.evidence_date, scoped_staff.name, scoped_staff.team, waiting.criterion_id,
+               waiting.criterion, waiting.evidence_ref, waiting.staff_id, count(*) over () as rows_in_total
+        from evidence_waiting_on($as_of) as waiting
         join scoped_staff using (staff_id)
-        left join framework_criteria as criteria using (criterion_id)
-        where evidence.status = 'submitted' and evidence.evidence_date <= $as_of
-        order by evidence.evidence_date, scoped_staff.name, evidence.criterion_id
+        order by waiting.evidence_date, scoped_staff.name, waiting.criterion_id
         limit $limit
     """
     return query(con, sql, _parameters(viewer, filters, limit=limit))  # limit null: every row
@@ -768,8 +764,7 @@ def people_awaiting_signoff(con, viewer: Viewer, filters: Filters, limit: int | 
         waiting as (
             select staff_id, count(*) as evidence_awaiting_signoff, min(evidence_date) as oldest_submitted_date,
                    string_agg(distinct criterion_id, ', ' order by criterion_id) as criteria
-            from evidence_history
-            where status = 'submitted' and evidence_date <= $as_of
+            from evidence_waiting_on($as_of)
             group by staff_id
         )
         select scoped_staff.staff_id, scoped_staff.name, scoped_staff.team, scoped_staff.role_title,
