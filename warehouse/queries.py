@@ -256,7 +256,7 @@ def team_members(con, viewer: Viewer, filters: Filters) -> pd.DataFrame:
                coalesce(waiting.evidence_awaiting_signoff, 0) as evidence_awaiting_signoff
         from scoped_readiness
         left join waiting using (staff_id)
-        order by {READINESS_ORDER.replace("requirements_missing", "requirements_total - requirements_met")}, name, staff_id
+        order by {READINESS_ORDER}, name, staff_id
     """
     return query(con, sql, _parameters(viewer, filters))
 
