@@ -31,14 +31,8 @@ level_requirements as (
 evidence_masks as (
     -- Evidence against the person's target level, folded into one bit per requirement: which have
     -- current evidence and which have submitted evidence.
-    select
-        as_of_date,
-        staff_key,
-        bit_or(case when is_current then requirement_bit else 0::ubigint end) as current_mask,
-        bit_or(case when status = 'submitted' then requirement_bit else 0::ubigint end) as submitted_mask,
-    from int_target_evidence_on(as_of_dates)
-    where status <> 'rejected'
-    group by as_of_date, staff_key
+    select as_of_date, staff_key, current_mask, submitted_mask,
+    from int_evidence_masks_on(as_of_dates)
 ),
 
 per_person as (

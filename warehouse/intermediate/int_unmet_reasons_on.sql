@@ -49,15 +49,7 @@ requirements as (
 ),
 
 evidence_masks as (
-    select
-        as_of_date,
-        staff_key,
-        bit_or(case when is_current then requirement_bit else 0::ubigint end) as current_mask,
-        bit_or(case when status = 'submitted' then requirement_bit else 0::ubigint end) as submitted_mask,
-        bit_or(case when status = 'approved' then requirement_bit else 0::ubigint end) as approved_mask,
-        bit_or(case when status = 'rejected' then requirement_bit else 0::ubigint end) as rejected_mask,
-    from int_target_evidence_on(as_of_dates)
-    group by as_of_date, staff_key
+    select * from int_evidence_masks_on(as_of_dates)
 ),
 
 unmet as (
