@@ -157,6 +157,28 @@ def test_a_write_that_names_its_tables_refreshes_only_the_facts_reading_them(db)
         con.close()
 
 
+def test_the_facts_inputs_are_worked_out_once_per_version_of_the_models(db, monkeypatch):
+    from warehouse import build
+
+    con = duckdb.connect(str(db))
+    try:
+        first = fact_inputs(con)
+        tables = set().union(*first.values())
+        assert first == {fact: build.reads_transitively({fact}, tables) & tables for fact in stored_facts()}
+
+        def reread(*args, **kwargs):
+            raise AssertionError("the model files were read again for the same models and tables")
+
+        monkeypatch.setattr(build, "reads_transitively", reread)
+        assert fact_inputs(con) == first  # a second write in the same process: no model text read again
+        # Changed models (another fingerprint) are read again.
+        monkeypatch.setattr(build, "views_fingerprint", lambda: "another version of the models")
+        with pytest.raises(AssertionError, match="read again"):
+            fact_inputs(con)
+    finally:
+        con.close()
+
+
 def test_one_persons_refresh_matches_a_whole_one(db):
     con = duckdb.connect(str(db))
     try:

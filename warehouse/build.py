@@ -7,6 +7,7 @@ which every write runs before it commits: a model whose file says `create or rep
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -117,7 +118,14 @@ def fact_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     facts = stored_facts()
     tables = {name for (name,) in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()} - set(facts)
-    return {fact: reads_transitively({fact}, tables) & tables for fact in facts}
+    return {fact: set(inputs) for fact, inputs in _fact_inputs(views_fingerprint(), frozenset(tables)).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _fact_inputs(fingerprint: str, tables: frozenset[str]) -> dict[str, frozenset[str]]:
+    # Reading every model's text for every write cost a load of a small file more than its rows (0.12 s): the
+    # answer depends only on the models (their fingerprint) and the tables, so a process works it out once.
+    return {fact: frozenset(reads_transitively({fact}, set(tables)) & tables) for fact in stored_facts()}
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None,
