@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -78,13 +79,14 @@ def _remove_stray_copies(path: Path) -> None:
 
 @contextlib.contextmanager
 def writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS, changed: set[str] | None = None,
-            staff_ids: list[str] | None = None):
+            staff_ids: list[str] | Callable[[], list[str] | None] | None = None):
     """Yield a read-write connection to a copy of the database; swap it in if the block succeeds.
 
     The caller works inside one transaction of its own; if the block raises, the copy is thrown
     away and the live database is exactly as it was. `changed`: the loaded tables the block writes,
     when the caller knows them (only the stored facts reading them are refreshed); None: all of them;
-    `staff_ids`: the only people whose rows of `changed` it writes (warehouse.build.refresh_facts).
+    `staff_ids`: the only people whose rows of `changed` it writes (warehouse.build.refresh_facts), or a callable
+    that says so after the block (None: anyone).
     """
     path = Path(path)
     with writer_lock(path, wait_seconds):
@@ -97,7 +99,7 @@ def writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS, changed: set[st
             build_warehouse(con)
             yield con
             # The stored facts follow the rows the block wrote, so no reader ever sees them disagree.
-            refresh_facts(con, changed, staff_ids)
+            refresh_facts(con, changed, staff_ids() if callable(staff_ids) else staff_ids)
             con.execute("checkpoint")
             con.close()
             _fsync(copy)

@@ -38,6 +38,37 @@ STAGED = "staged_rows"
 PERSONAL_DATA_KINDS = ("staff", "evidence", "training", "acting")
 DEMO_CLEARED = "the demo flag is cleared: this database now holds real data (sign-in needed, no 'View as')"
 Progress = Callable[[float, str], None]
+# A file of these kinds changes rows of one person at a time, and each stored fact reading its table works a
+# person's rows out from that person's rows alone (staff files are left out: a new person renumbers staff_key),
+# so a load that changes few people refreshes only their rows of those facts. Past this share of the people
+# in the staff list, one whole refresh costs less than deleting and inserting person by person.
+PER_PERSON_KINDS = ("evidence", "training", "acting")
+PER_PERSON_REFRESH_SHARE = 0.2
+
+
+class ChangedPeople:
+    """Whose rows of one loaded table a load changed: a fingerprint per person before the write, compared after."""
+
+    def __init__(self, table: str):
+        self.table = table
+        self.con = None
+
+    def _fingerprints(self) -> str:
+        # One hash per row, combined per person; rows are unique by key, so a change to any row changes it.
+        return f"select staff_id, bit_xor(hash(loaded)) as fingerprint from {self.table} as loaded group by staff_id"
+
+    def before(self, con) -> None:
+        self.con = con
+        con.execute(f"create or replace temp table fingerprints_before as {self._fingerprints()}")
+
+    def staff_ids(self) -> list[str] | None:
+        """The people whose rows differ from before (None: too many for a refresh person by person)."""
+        changed = [staff_id for (staff_id,) in self.con.execute(f"""
+            select staff_id from ({self._fingerprints()}) as after
+            full join fingerprints_before as before using (staff_id)
+            where after.fingerprint is distinct from before.fingerprint""").fetchall()]
+        people = self.con.execute("select count(*) from staff").fetchone()[0]
+        return None if len(changed) > PER_PERSON_REFRESH_SHARE * people else changed
 
 
 def _quiet(_fraction: float, _message: str) -> None:
@@ -110,12 +141,15 @@ def load_files(kind: str, paths: list[Path | str], db: Path | str | None = None,
     # A staff, evidence, training or acting file writes its own table (and the logs): only the stored facts
     # reading that table are worked out again. A framework or access file may touch anything: all of them.
     changed = {kind} if kind in PERSONAL_DATA_KINDS else None
-    with writing(database_path(db), changed=changed) as con:
+    people = ChangedPeople(kind) if kind in PER_PERSON_KINDS else None
+    with writing(database_path(db), changed=changed, staff_ids=people.staff_ids if people else None) as con:
         tables = [f"{STAGED}_{index}" for index in range(len(paths))]
         staged = []
         for index, (path, table) in enumerate(zip(paths, tables, strict=True)):
             progress(index / len(paths), f"reading {path.name}")
             staged.append(_read_ahead(con, kind, path, table, today))
+        if people:
+            people.before(con)
         con.execute("begin")
         try:
             for index, path in enumerate(paths):

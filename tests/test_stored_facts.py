@@ -18,7 +18,7 @@ from test_evidence_in_product import cast, viewer
 
 from loaders import evidence_events, maintenance
 from loaders.database import writing
-from loaders.load import load_files
+from loaders.load import PER_PERSON_KINDS, load_files
 from warehouse.build import fact_inputs, refresh_facts, stale_facts, stored_facts
 
 TODAY = dt.date.today()
@@ -99,8 +99,23 @@ EDITS = {
 }
 
 
+@pytest.fixture
+def refreshed_people(monkeypatch) -> list:
+    """The staff_ids each write's refresh was given (None: everyone's rows), in order."""
+    from loaders import database
+
+    given = []
+
+    def recording(con, changed=None, staff_ids=None):
+        given.append(staff_ids)
+        return refresh_facts(con, changed, staff_ids)
+
+    monkeypatch.setattr(database, "refresh_facts", recording)
+    return given
+
+
 @pytest.mark.parametrize("kind", sorted(EDITS))
-def test_each_kind_of_load_refreshes_the_facts_reading_its_table(db, demo_db, tmp_path, kind):
+def test_each_kind_of_load_refreshes_the_facts_reading_its_table(db, demo_db, tmp_path, kind, refreshed_people):
     with open(demo_db.parent / "files" / f"demo-{kind}.csv", newline="") as handle:
         reader = csv.DictReader(handle)
         header, rows = reader.fieldnames, list(reader)
@@ -113,6 +128,22 @@ def test_each_kind_of_load_refreshes_the_facts_reading_its_table(db, demo_db, tm
         writer.writerows(rows)
     [result] = load_files(kind, [path], db)
     assert result.outcome == "loaded" and result.counts.updated == 1, (result.problems, result.counts)
+    assert stale(db) == []
+    # An evidence, training or acting file that changes one person refreshes that person's rows alone; a staff
+    # file may renumber everyone (staff_key), so it refreshes every row.
+    assert refreshed_people == ([[rows[index]["staff_id"]]] if kind in PER_PERSON_KINDS else [None])
+
+
+def test_a_load_that_changes_many_people_refreshes_every_row(db, demo_db, tmp_path, refreshed_people):
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("delete from training")  # as before a first load: every person in the file is new
+        refresh_facts(con)
+    finally:
+        con.close()
+    [result] = load_files("training", [demo_db.parent / "files" / "demo-training.csv"], db)
+    assert result.outcome == "loaded" and result.counts.inserted > 0
+    assert refreshed_people == [None]
     assert stale(db) == []
 
 
